@@ -1,0 +1,72 @@
+package io.tcpecho.config;
+
+import java.time.Duration;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The echo service's configuration. Every key can also be set by environment variable
+ * ({@code echo.idle-timeout} is {@code ECHO_IDLE_TIMEOUT}). Ranges are checked at start-up by
+ * {@link EchoConfigValidator}, which fails fast with one line per problem.
+ */
+@ConfigMapping(prefix = "echo")
+public interface EchoConfig {
+
+    /** TCP port of the echo listener. */
+    @WithDefault("7007")
+    int port();
+
+    /** Address the echo listener binds to. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Verticle instances sharing the port; defaults to the number of Vert.x event loops. */
+    OptionalInt instances();
+
+    /** Close a connection after this long without traffic in either direction; 0 turns it off. */
+    @WithDefault("0s")
+    Duration idleTimeout();
+
+    /** Connections above this many are closed as soon as they are accepted. */
+    @WithDefault("10000")
+    int maxConnections();
+
+    /**
+     * Bytes a connection may have queued for sending before the server stops reading from it.
+     * This bounds the memory a client that does not read can make the server hold.
+     */
+    @WithDefault("65536")
+    int writeQueueHighWaterMark();
+
+    /** How long connections in progress may take to finish when the server shuts down. */
+    @WithDefault("30s")
+    Duration drainTimeout();
+
+    Tcp tcp();
+
+    interface Tcp {
+        /** TCP_NODELAY: echo small messages without Nagle's delay. */
+        @WithDefault("true")
+        boolean noDelay();
+
+        /** SO_KEEPALIVE: let the kernel detect peers that vanished. */
+        @WithDefault("true")
+        boolean keepAlive();
+
+        /** SO_RCVBUF in bytes; the kernel's default (with auto-tuning) when unset. */
+        OptionalInt receiveBufferSize();
+
+        /** SO_SNDBUF in bytes; the kernel's default (with auto-tuning) when unset. */
+        OptionalInt sendBufferSize();
+
+        /** SO_REUSEPORT, so a restarted server can bind while old sockets linger. */
+        @WithDefault("true")
+        boolean reusePort();
+
+        /** Length of the kernel's queue of connections waiting to be accepted. */
+        @WithDefault("1024")
+        int acceptBacklog();
+    }
+}

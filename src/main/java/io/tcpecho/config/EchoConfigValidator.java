@@ -1,0 +1,60 @@
+package io.tcpecho.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * Checks the ranges that the types of {@link EchoConfig} cannot express. Quarkus prints the message
+ * of a {@link ConfigurationException} thrown at start-up as it is, without a stack trace, and exits
+ * with status 1, so each problem is one line that names the property, its value and what is allowed.
+ */
+public final class EchoConfigValidator {
+
+    private EchoConfigValidator() {
+    }
+
+    public static void validate(EchoConfig config) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join(System.lineSeparator(), problems));
+        }
+    }
+
+    static List<String> problems(EchoConfig config) {
+        List<String> problems = new ArrayList<>();
+        range(problems, "echo.port", config.port(), 0, 65535);
+        if (config.host().isBlank()) {
+            problems.add("Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1");
+        }
+        config.instances().ifPresent(n -> range(problems, "echo.instances", n, 1, 1024));
+        notNegative(problems, "echo.idle-timeout", config.idleTimeout());
+        range(problems, "echo.max-connections", config.maxConnections(), 1, Integer.MAX_VALUE);
+        range(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
+        notNegative(problems, "echo.drain-timeout", config.drainTimeout());
+        optionalRange(problems, "echo.tcp.receive-buffer-size", config.tcp().receiveBufferSize());
+        optionalRange(problems, "echo.tcp.send-buffer-size", config.tcp().sendBufferSize());
+        range(problems, "echo.tcp.accept-backlog", config.tcp().acceptBacklog(), 1, 65535);
+        return problems;
+    }
+
+    private static void optionalRange(List<String> problems, String key, OptionalInt value) {
+        value.ifPresent(v -> range(problems, key, v, 1024, 256 * 1024 * 1024));
+    }
+
+    private static void range(List<String> problems, String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add("Invalid configuration: %s=%d is out of range; allowed: %d to %d".formatted(key, value, min, max));
+        }
+    }
+
+    private static void notNegative(List<String> problems, String key, Duration value) {
+        if (value.isNegative()) {
+            problems.add("Invalid configuration: %s=%s is negative; allowed: 0s (off) or a positive duration such as 30s"
+                    .formatted(key, value));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.tcpecho.echo;
+
+/** Why a connection ended; {@link #tag()} is the value of the {@code reason} label of the close counter. */
+public enum CloseReason {
+    /** The client half-closed and every byte it sent was echoed before the server's FIN. */
+    COMPLETED("completed"),
+    /** The peer reset or vanished before the echo was complete. */
+    RESET("reset"),
+    /** No traffic in either direction for {@code echo.idle-timeout}. */
+    IDLE_TIMEOUT("idle_timeout"),
+    /** Accepted while {@code echo.max-connections} were already open. */
+    OVER_LIMIT("over_limit"),
+    /** Still open when the drain timeout of a graceful shutdown ran out. */
+    SHUTDOWN("shutdown"),
+    /** An unexpected failure on this connection (logged once, without affecting others). */
+    ERROR("error");
+
+    private final String tag;
+
+    CloseReason(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+}

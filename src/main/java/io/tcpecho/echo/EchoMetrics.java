@@ -1,0 +1,68 @@
+package io.tcpecho.echo;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The echo service's Micrometer meters, exported by Prometheus as {@code echo_*}. Counters are striped
+ * adders, so event loops update them without contending on one another.
+ */
+@Singleton
+public class EchoMetrics {
+
+    private final Counter opened;
+    private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
+    private final Counter bytesReceived;
+    private final Counter bytesSent;
+    private final Timer duration;
+
+    EchoMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+        Gauge.builder("echo.connections.active", connections, ConnectionRegistry::size)
+                .description("Echo connections open now")
+                .register(registry);
+        opened = Counter.builder("echo.connections.opened")
+                .description("Echo connections accepted, including those closed at once as over the limit")
+                .register(registry);
+        for (CloseReason reason : CloseReason.values()) {
+            closed.put(reason, Counter.builder("echo.connections.closed")
+                    .description("Echo connections closed, by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry));
+        }
+        bytesReceived = Counter.builder("echo.bytes.received")
+                .description("Bytes read from echo clients")
+                .register(registry);
+        bytesSent = Counter.builder("echo.bytes.sent")
+                .description("Bytes written back to echo clients (queued for the socket)")
+                .register(registry);
+        duration = Timer.builder("echo.connection.duration")
+                .description("How long echo connections stayed open")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    void opened() {
+        opened.increment();
+    }
+
+    void echoed(int bytes) {
+        bytesReceived.increment(bytes);
+        bytesSent.increment(bytes);
+    }
+
+    void closed(CloseReason reason, long openNanos) {
+        closed.get(reason).increment();
+        duration.record(openNanos, TimeUnit.NANOSECONDS);
+    }
+}

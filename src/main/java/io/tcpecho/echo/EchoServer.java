@@ -1,0 +1,148 @@
+package io.tcpecho.echo;
+
+import java.net.BindException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.tcpecho.config.EchoConfig;
+import io.tcpecho.config.EchoConfigValidator;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+
+/**
+ * Starts the echo listener when the application starts and stops it (on request of the drain) when it
+ * stops. The listener is {@code echo.instances} verticle instances sharing one port.
+ */
+@Singleton
+public class EchoServer {
+
+    private static final Logger LOG = Logger.getLogger(EchoServer.class);
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Vertx vertx;
+    private final EchoConfig config;
+    private final EchoMetrics metrics;
+    private final ConnectionRegistry registry;
+    private volatile String deploymentId;
+    private volatile int port;
+    private volatile int instances;
+
+    EchoServer(Vertx vertx, EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry) {
+        this.vertx = vertx;
+        this.config = config;
+        this.metrics = metrics;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent startup) throws InterruptedException {
+        EchoConfigValidator.validate(config);
+        instances = config.instances().orElseGet(this::eventLoopCount);
+        NetServerOptions options = serverOptions();
+        AtomicReference<EchoServerVerticle> first = new AtomicReference<>();
+        Future<String> deployed = vertx.deployVerticle(() -> {
+            EchoServerVerticle verticle = new EchoServerVerticle(options, this::accept);
+            first.compareAndSet(null, verticle);
+            return verticle;
+        }, new DeploymentOptions().setInstances(instances));
+        deploymentId = await(deployed);
+        port = first.get().actualPort();
+        LOG.infof("Echo server listening on %s:%d with %d instances, transport %s", config.host(), port, instances,
+                transport());
+    }
+
+    /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */
+    public void stopAccepting() throws InterruptedException {
+        String id = deploymentId;
+        if (id == null) {
+            return;
+        }
+        deploymentId = null;
+        try {
+            vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(DEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("Closing the echo listener failed: %s", e.getCause() == null ? e : e.getCause());
+        }
+        LOG.infof("Echo server stopped accepting on port %d", port);
+    }
+
+    /** Whether every instance is bound and accepting. */
+    public boolean isListening() {
+        return deploymentId != null;
+    }
+
+    /** The bound port: {@code echo.port}, or the one the kernel chose when that is 0. */
+    public int port() {
+        return port;
+    }
+
+    public int instances() {
+        return instances;
+    }
+
+    private void accept(NetSocket socket) {
+        new EchoConnection((NetSocketInternal) socket, metrics, registry)
+                .start(config.maxConnections(), config.writeQueueHighWaterMark(), config.idleTimeout());
+    }
+
+    private NetServerOptions serverOptions() {
+        EchoConfig.Tcp tcp = config.tcp();
+        NetServerOptions options = new NetServerOptions()
+                .setHost(config.host())
+                // A negative port asks Vert.x for one random port shared by all instances; 0 would give each its own.
+                .setPort(config.port() == 0 ? -1 : config.port())
+                .setTcpNoDelay(tcp.noDelay())
+                .setTcpKeepAlive(tcp.keepAlive())
+                .setReuseAddress(true)
+                .setReusePort(tcp.reusePort())
+                .setAcceptBacklog(tcp.acceptBacklog())
+                .setRegisterWriteHandler(false);
+        tcp.receiveBufferSize().ifPresent(options::setReceiveBufferSize);
+        tcp.sendBufferSize().ifPresent(options::setSendBufferSize);
+        return options;
+    }
+
+    private String await(Future<String> deployment) throws InterruptedException {
+        try {
+            return deployment.toCompletionStage().toCompletableFuture().get(DEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The echo listener did not start within " + DEPLOY_TIMEOUT, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+                throw new ConfigurationException("Cannot listen on %s:%d (echo.host:echo.port): %s; another process holds the port, stop it or set ECHO_PORT to a free port"
+                        .formatted(config.host(), config.port(), cause.getMessage()));
+            }
+            throw new ConfigurationException("Cannot listen on %s:%d (echo.host:echo.port): %s"
+                    .formatted(config.host(), config.port(), cause));
+        }
+    }
+
+    private int eventLoopCount() {
+        int count = 0;
+        for (var ignored : ((VertxInternal) vertx).getEventLoopGroup()) {
+            count++;
+        }
+        return count;
+    }
+
+    private String transport() {
+        return vertx.isNativeTransportEnabled()
+                ? "native (" + ((VertxInternal) vertx).transport().getClass().getSimpleName() + ")"
+                : "nio (native unavailable: " + vertx.unavailableNativeTransportCause() + ")";
+    }
+}
