@@ -46,9 +46,9 @@ public class EchoMetrics {
                 .register(registry);
         duration = Timer.builder("echo.connection.duration")
                 .description("How long echo connections stayed open")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofHours(1))
+                // Connections live from milliseconds (churn) to hours (idle); a few wide buckets cover both.
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1),
+                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1))
                 .register(registry);
     }
 
