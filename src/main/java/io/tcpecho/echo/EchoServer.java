@@ -12,10 +12,12 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.Channel;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
+import io.tcpecho.dev.DevModeReloader;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -95,8 +97,27 @@ public class EchoServer {
     }
 
     private void accept(NetSocket socket) {
-        new EchoConnection((NetSocketInternal) socket, metrics, registry)
+        NetSocketInternal connection = (NetSocketInternal) socket;
+        if (DevModeReloader.enabled()) {
+            acceptAfterLiveReloadScan(connection);
+        } else {
+            echo(connection);
+        }
+    }
+
+    private void echo(NetSocketInternal socket) {
+        new EchoConnection(socket, metrics, registry)
                 .start(config.maxConnections(), config.writeQueueHighWaterMark(), config.idleTimeout());
+    }
+
+    /** Dev mode: hold the connection unread while Quarkus scans for edits; see {@link DevModeReloader}. */
+    private void acceptAfterLiveReloadScan(NetSocketInternal socket) {
+        Channel channel = socket.channelHandlerContext().channel();
+        channel.config().setAutoRead(false);
+        DevModeReloader.scanThen(() -> channel.eventLoop().execute(() -> {
+            echo(socket);
+            channel.config().setAutoRead(true);
+        }), socket::close);
     }
 
     private NetServerOptions serverOptions() {

@@ -1,0 +1,136 @@
+package io.tcpecho;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.ServerProcess;
+
+/** The packaged jar as production runs it: start-up errors, SIGTERM drain, exit status, logs. */
+class PackagedServerIT {
+
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void sigtermTurnsReadinessDownThenRefusesNewConnectionsWhileTheTransferInProgressCompletes() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(
+                "QUARKUS_SHUTDOWN_DELAY", "2s", "ECHO_DRAIN_TIMEOUT", "60s")).awaitReady(START);
+                EchoClient client = EchoClient.connect(server.echoPort())) {
+            byte[] payload = EchoClient.randomBytes(16 * MIB, 16);
+            client.socket().setReceiveBufferSize(16 * 1024);
+            CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
+            // A slow reader: 16 KiB every 5 ms keeps the transfer going for several seconds.
+            CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.readToEnd(16 * 1024, Duration.ofMillis(5));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+
+            server.terminate();
+            await().atMost(Duration.ofSeconds(1)).until(() -> server.readinessStatus() == 503);
+            // During the shutdown delay load balancers see DOWN, but the listener still accepts.
+            try (EchoClient late = EchoClient.connect(server.echoPort())) {
+                late.write(new byte[] { 1 });
+                assertThat(late.read(1)).containsExactly(1);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(
+                    () -> EchoClient.connect(server.echoPort()).close()).isInstanceOf(ConnectException.class));
+            assertThat(echoed).isNotDone();
+
+            assertThat(echoed.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+            sent.get(10, TimeUnit.SECONDS);
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(server.output()).contains("Every echo connection finished");
+        }
+    }
+
+    @Test
+    void drainTimeoutAbortsConnectionsThatDoNotFinishAndStillExitsZero() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(
+                "QUARKUS_SHUTDOWN_DELAY", "0s", "ECHO_DRAIN_TIMEOUT", "1s")).awaitReady(START);
+                EchoClient stuck = EchoClient.connect(server.echoPort())) {
+            CompletableFuture<Void> sending = stuck.sendThenHalfClose(EchoClient.randomBytes(64 * MIB, 1));
+            Thread.sleep(500); // the client never reads: its transfer cannot finish
+            long stop = System.nanoTime();
+            server.terminate();
+            assertThat(server.awaitExit(Duration.ofSeconds(20))).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - stop)).isLessThan(Duration.ofSeconds(15));
+            assertThat(server.output()).contains("Drain timeout: closing 1 echo connections still open");
+            assertThat(sending).failsWithin(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void resetsAreCountedWithoutStackTracesInTheLog() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of()).awaitReady(START)) {
+            for (int i = 0; i < 50; i++) {
+                EchoClient client = EchoClient.connect(server.echoPort());
+                client.write(EchoClient.randomBytes(256 * 1024, i));
+                client.reset();
+            }
+            try (EchoClient healthy = EchoClient.connect(server.echoPort())) {
+                healthy.write(new byte[] { 7 });
+                assertThat(healthy.read(1)).containsExactly(7);
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(server))
+                    .contains("echo_connections_closed_total{reason=\"reset\"} 50.0"));
+            assertThat(server.output()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "ECHO_PORT, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",
+            "ECHO_INSTANCES, 0, 'Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024'",
+            "ECHO_IDLE_TIMEOUT, -5s, 'Invalid configuration: echo.idle-timeout=PT-5S is negative'",
+            "ECHO_DRAIN_TIMEOUT, -1s, 'Invalid configuration: echo.drain-timeout=PT-1S is negative'",
+            "ECHO_MAX_CONNECTIONS, 0, 'Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647'",
+            "ECHO_WRITE_QUEUE_HIGH_WATER_MARK, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10 is out of range'",
+            "ECHO_PORT, seven, 'echo.port'",
+    })
+    void badConfigurationFailsStartupWithOneLineNamingTheProperty(String variable, String value, String message)
+            throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(variable, value))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line).contains(message));
+            assertThat(server.output()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void portInUseFailsStartupWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName(EchoClient.HOST));
+                ServerProcess server = ServerProcess.start(Map.of(
+                        "ECHO_PORT", String.valueOf(taken.getLocalPort()), "ECHO_TCP_REUSE_PORT", "false"))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
+                    .contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (echo.host:echo.port)")
+                    .contains("in use"));
+        }
+    }
+
+    private static String metrics(ServerProcess server) throws IOException {
+        var url = java.net.URI.create("http://" + EchoClient.HOST + ":" + server.managementPort() + "/q/metrics").toURL();
+        try (var in = url.openStream()) {
+            return new String(in.readAllBytes());
+        }
+    }
+}

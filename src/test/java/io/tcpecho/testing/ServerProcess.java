@@ -1,0 +1,140 @@
+package io.tcpecho.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a separate process, as it runs in
+ * production, on free loopback ports. Output goes to a file so that tests can read what it logged.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private final Process process;
+    private final Path output;
+    private final int echoPort;
+    private final int managementPort;
+
+    private ServerProcess(Process process, Path output, int echoPort, int managementPort) {
+        this.process = process;
+        this.output = output;
+        this.echoPort = echoPort;
+        this.managementPort = managementPort;
+    }
+
+    /** Starts the jar with loopback, free ports, and {@code env} on top. */
+    public static ServerProcess start(Map<String, String> env) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("ECHO_HOST", EchoClient.HOST);
+        settings.put("ECHO_PORT", String.valueOf(freePort()));
+        settings.put("QUARKUS_MANAGEMENT_HOST", EchoClient.HOST);
+        settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+        settings.putAll(env);
+        Path output = Files.createTempFile("tcp-echo-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(settings);
+        return new ServerProcess(builder.start(), output, Integer.parseInt(settings.get("ECHO_PORT")),
+                Integer.parseInt(settings.get("QUARKUS_MANAGEMENT_PORT")));
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public int echoPort() {
+        return echoPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200. */
+    public ServerProcess awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + output());
+            }
+            if (readinessStatus() == 200) {
+                return this;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the server was not ready within " + timeout + ":\n" + output());
+    }
+
+    /** The HTTP status of {@code /q/health/ready}, or -1 when nothing answers. */
+    public int readinessStatus() {
+        try {
+            HttpURLConnection http = (HttpURLConnection) URI
+                    .create("http://" + EchoClient.HOST + ":" + managementPort + "/q/health/ready").toURL().openConnection();
+            http.setConnectTimeout(1_000);
+            http.setReadTimeout(2_000);
+            try {
+                return http.getResponseCode();
+            } finally {
+                http.disconnect();
+            }
+        } catch (IOException nothingListening) {
+            return -1;
+        }
+    }
+
+    /** Sends SIGTERM, as Kubernetes does to stop a pod. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit and returns its status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the server did not exit within " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
+        }
+    }
+
+    public List<String> outputLines() {
+        return output().lines().toList();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(output);
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
