@@ -1,0 +1,23 @@
+package io.tcpecho;
+
+import java.util.Arrays;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.tcpecho.load.LoadCli;
+
+/**
+ * Entry point of the jar. {@code java -jar quarkus-run.jar load <workload> [options]} runs the load client
+ * as a plain Java program, without starting Quarkus; any other arguments start the echo server exactly as
+ * Quarkus' default entry point would.
+ */
+@QuarkusMain
+public class Main {
+
+    public static void main(String... args) {
+        if (args.length > 0 && "load".equals(args[0])) {
+            System.exit(LoadCli.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        Quarkus.run(args);
+    }
+}

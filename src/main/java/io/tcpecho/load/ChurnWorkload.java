@@ -1,0 +1,98 @@
+package io.tcpecho.load;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code churn}: N parallel slots, each in a loop: connect, send M bytes, half-close (unless disabled), read
+ * the M bytes back and the server's EOF, close, repeat. After the warm-up, connections per second and each
+ * connection's latency (connect to end) are measured for the duration.
+ */
+final class ChurnWorkload {
+
+    private final LoadRun run;
+    private final int messageSize;
+    private final boolean halfClose;
+    private final int connectTimeoutMillis;
+    private final CountDownLatch slotsDone;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean stop;
+
+    private ChurnWorkload(LoadRun run, int slots, int messageSize, boolean halfClose, int connectTimeoutMillis) {
+        this.run = run;
+        this.messageSize = messageSize;
+        this.halfClose = halfClose;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.slotsDone = new CountDownLatch(slots);
+    }
+
+    static LoadResult run(LoadRun run, LoadResult result, int slots, int messageSize, boolean halfClose,
+            long warmupNanos, long durationNanos, int connectTimeoutMillis) throws InterruptedException {
+        ChurnWorkload churn = new ChurnWorkload(run, slots, messageSize, halfClose, connectTimeoutMillis);
+        for (int i = 0; i < slots; i++) {
+            churn.next();
+        }
+        run.sleep(warmupNanos);
+        run.takeLatencies();
+        long connectionsBefore = run.connectionsDone.sum();
+        long bytesBefore = run.bytesReceived.sum();
+        long begin = System.nanoTime();
+        run.sleep(durationNanos);
+        long elapsed = System.nanoTime() - begin;
+        long connections = run.connectionsDone.sum() - connectionsBefore;
+        long bytes = run.bytesReceived.sum() - bytesBefore;
+        var latencies = run.takeLatencies();
+        churn.stop = true;
+        run.await(churn.slotsDone, 0);
+        return result.measured(run, elapsed, latencies).window(connections, bytes, connections);
+    }
+
+    private void next() {
+        if (stop || run.hasFailed()) {
+            slotsDone.countDown();
+            return;
+        }
+        long began = System.nanoTime();
+        run.connect(() -> new Handler(ids.getAndIncrement(), began), connectTimeoutMillis);
+    }
+
+    private final class Handler extends EchoHandler {
+        private final long began;
+
+        Handler(long id, long began) {
+            super(ChurnWorkload.this.run, id);
+            this.began = began;
+        }
+
+        @Override
+        protected void active() {
+            var written = send(messageSize);
+            channel.flush();
+            if (halfClose) {
+                shutdownOutputAfter(written);
+            }
+        }
+
+        @Override
+        protected void receivedData() {
+            if (received == messageSize && (!halfClose || eof)) {
+                complete();
+            }
+        }
+
+        @Override
+        protected void endOfStream() {
+            if (halfClose && received == messageSize) {
+                complete();
+            } else {
+                fail("the server sent EOF early " + progress());
+            }
+        }
+
+        private void complete() {
+            run.latency.recordValue(System.nanoTime() - began);
+            run.messages.increment();
+            finish().addListener(closed -> next());
+        }
+    }
+}

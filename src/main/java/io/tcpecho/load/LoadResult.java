@@ -1,0 +1,202 @@
+package io.tcpecho.load;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+
+/** What a run measured, printed as a table or as JSON. */
+final class LoadResult {
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    final String workload;
+    final String target;
+    final String transport;
+    final int threads;
+    final Map<String, Object> parameters = new LinkedHashMap<>();
+    String latencyOf = "";
+    long elapsedNanos;
+    long bytesSent;
+    long bytesEchoed;
+    long messages;
+    long connections;
+    long errors;
+    String failure;
+    Histogram latency = new Histogram(3);
+
+    LoadResult(String workload, String target, String transport, int threads) {
+        this.workload = workload;
+        this.target = target;
+        this.transport = transport;
+        this.threads = threads;
+    }
+
+    LoadResult parameter(String name, Object value) {
+        parameters.put(name, value);
+        return this;
+    }
+
+    LoadResult latencyOf(String what) {
+        latencyOf = what;
+        return this;
+    }
+
+    /** Takes the totals of the run; {@link #window} may then narrow them to the measured interval. */
+    LoadResult measured(LoadRun run, long elapsedNanos, Histogram latency) {
+        this.elapsedNanos = elapsedNanos;
+        this.bytesSent = run.bytesSent.sum();
+        this.bytesEchoed = run.bytesReceived.sum();
+        this.messages = run.messages.sum();
+        this.connections = run.connectionsDone.sum();
+        this.errors = run.errors.sum();
+        this.failure = run.failure();
+        this.latency = latency;
+        return this;
+    }
+
+    LoadResult window(long messages, long bytesEchoed, long connections) {
+        this.messages = messages;
+        this.bytesEchoed = bytesEchoed;
+        this.connections = connections;
+        return this;
+    }
+
+    boolean ok() {
+        return failure == null && errors == 0;
+    }
+
+    double seconds() {
+        return elapsedNanos / 1e9;
+    }
+
+    double mibPerSecond() {
+        return rate(bytesEchoed / MIB);
+    }
+
+    double messagesPerSecond() {
+        return rate(messages);
+    }
+
+    double connectionsPerSecond() {
+        return rate(connections);
+    }
+
+    private double rate(double amount) {
+        return elapsedNanos <= 0 ? 0 : amount / seconds();
+    }
+
+    private double micros(double percentile) {
+        return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    String table() {
+        StringBuilder out = new StringBuilder();
+        row(out, "workload", workload + " against " + target + " (client: " + transport + ", " + threads + " threads)");
+        StringBuilder params = new StringBuilder();
+        parameters.forEach((k, v) -> params.append(params.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        row(out, "parameters", params.toString());
+        row(out, "measured", f("%.2f s", seconds()));
+        row(out, "throughput", f("%.1f MiB/s echoed, %.0f msgs/s, %.1f conns/s", mibPerSecond(), messagesPerSecond(),
+                connectionsPerSecond()));
+        row(out, "totals", f("%d bytes echoed in the measured interval, %d messages, %d connections", bytesEchoed,
+                messages, connections));
+        row(out, "latency", f("p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (%d samples of %s)", us(50), us(90), us(99),
+                us(99.9), us(100), latency.getTotalCount(), latencyOf));
+        row(out, "errors", Long.toString(errors));
+        row(out, "result", ok() ? "OK, every echoed byte verified" : "FAILED: " + failure);
+        return out.toString();
+    }
+
+    private String us(double percentile) {
+        double value = micros(percentile);
+        return value >= 10_000 ? f("%.1f ms", value / 1000) : f("%.0f us", value);
+    }
+
+    String json() {
+        StringBuilder out = new StringBuilder("{");
+        field(out, "workload", workload);
+        field(out, "target", target);
+        field(out, "ok", ok());
+        field(out, "failure", failure);
+        out.append("\"parameters\":{");
+        int i = 0;
+        for (var e : parameters.entrySet()) {
+            if (i++ > 0) {
+                out.append(',');
+            }
+            out.append(quote(e.getKey())).append(':').append(value(e.getValue()));
+        }
+        out.append("},");
+        field(out, "clientTransport", transport);
+        field(out, "clientThreads", threads);
+        field(out, "seconds", round(seconds()));
+        field(out, "bytesSent", bytesSent);
+        field(out, "bytesEchoed", bytesEchoed);
+        field(out, "mibPerSecond", round(mibPerSecond()));
+        field(out, "messages", messages);
+        field(out, "messagesPerSecond", round(messagesPerSecond()));
+        field(out, "connections", connections);
+        field(out, "connectionsPerSecond", round(connectionsPerSecond()));
+        out.append("\"latencyMicros\":{");
+        field(out, "of", latencyOf);
+        field(out, "count", latency.getTotalCount());
+        field(out, "p50", round(micros(50)));
+        field(out, "p90", round(micros(90)));
+        field(out, "p99", round(micros(99)));
+        field(out, "p99_9", round(micros(99.9)));
+        field(out, "max", round(micros(100)));
+        out.append("\"mean\":").append(round(latency.getTotalCount() == 0 ? 0 : latency.getMean() / 1000.0));
+        out.append("},");
+        out.append("\"errors\":").append(errors);
+        return out.append('}').toString();
+    }
+
+    private static void row(StringBuilder out, String name, String value) {
+        out.append(String.format(Locale.ROOT, "%-11s %s%n", name, value));
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    private static void field(StringBuilder out, String name, Object value) {
+        out.append(quote(name)).append(':').append(value(value)).append(',');
+    }
+
+    private static String value(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        return quote(value.toString());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000.0) / 1000.0;
+    }
+
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,183 @@
+package io.tcpecho.load;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * The shared state of one load run: the client's event loops, the byte pattern, the counters and latency
+ * recorder, the open connections (watched for stalls) and the first failure, which ends the run.
+ */
+final class LoadRun implements AutoCloseable {
+
+    final Pattern pattern;
+    final LongAdder bytesSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder messages = new LongAdder();
+    final LongAdder connectionsDone = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final Recorder latency = new Recorder(3);
+    final long stallNanos;
+
+    private final InetSocketAddress target;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelType;
+    private final Set<EchoHandler> open = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private final CountDownLatch failed = new CountDownLatch(1);
+    private final Thread watchdog;
+    private volatile boolean closing;
+
+    LoadRun(InetSocketAddress target, int threads, long seed, long stallNanos) {
+        this.target = target;
+        this.pattern = new Pattern(seed);
+        this.stallNanos = stallNanos;
+        if (Epoll.isAvailable()) {
+            group = new EpollEventLoopGroup(threads);
+            channelType = EpollSocketChannel.class;
+        } else {
+            group = new NioEventLoopGroup(threads);
+            channelType = NioSocketChannel.class;
+        }
+        watchdog = new Thread(this::watch, "load-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    String transport() {
+        return channelType == EpollSocketChannel.class ? "epoll" : "nio";
+    }
+
+    /** Opens one connection handled by a new handler from {@code handlers}; failures to connect fail the run. */
+    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
+                .handler(handlers.get());
+        ChannelFuture connected = bootstrap.connect(target);
+        connected.addListener((ChannelFuture f) -> {
+            if (!f.isSuccess() && !closing) {
+                fail("cannot connect to " + target.getHostString() + ":" + target.getPort() + ": " + describe(f.cause()));
+            }
+        });
+        return connected;
+    }
+
+    void opened(EchoHandler handler) {
+        open.add(handler);
+    }
+
+    void closed(EchoHandler handler) {
+        open.remove(handler);
+    }
+
+    int openConnections() {
+        return open.size();
+    }
+
+    /** Records the run's failure; the first one is the run's reason, all are counted. */
+    void fail(String reason) {
+        errors.increment();
+        if (failure.compareAndSet(null, reason)) {
+            failed.countDown();
+        }
+    }
+
+    String failure() {
+        return failure.get();
+    }
+
+    boolean hasFailed() {
+        return failure.get() != null;
+    }
+
+    /**
+     * Waits for {@code latch}, or until the run fails, or until {@code timeoutNanos} pass (0: no limit).
+     *
+     * @return whether the latch opened
+     */
+    boolean await(CountDownLatch latch, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!hasFailed()) {
+            if (latch.await(50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (timeoutNanos > 0 && System.nanoTime() - deadline > 0) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Sleeps, waking early if the run fails. */
+    void sleep(long nanos) throws InterruptedException {
+        failed.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Returns the latencies recorded since the last call and starts a new interval. */
+    Histogram takeLatencies() {
+        return latency.getIntervalHistogram();
+    }
+
+    private void watch() {
+        while (!closing) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (EchoHandler handler : open) {
+                handler.checkStall(now);
+            }
+        }
+    }
+
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        String message = cause.getMessage();
+        String name = cause.getClass().getSimpleName();
+        return message == null ? name : name + ": " + message;
+    }
+
+    PrintStream progressStream() {
+        return System.err;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        watchdog.interrupt();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,97 @@
+package io.tcpecho.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code pingpong}: N connections, each with one message of M bytes in flight: send it, wait until all of it
+ * is echoed, send the next. After the warm-up, messages per second and the round-trip latency are measured for
+ * the duration; then every connection half-closes and expects the server's EOF.
+ */
+final class PingPongWorkload {
+
+    private PingPongWorkload() {
+    }
+
+    static LoadResult run(LoadRun run, LoadResult result, int connections, int messageSize, long warmupNanos,
+            long durationNanos, int connectTimeoutMillis) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(connections);
+        CountDownLatch done = new CountDownLatch(connections);
+        List<Handler> handlers = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Handler handler = new Handler(run, i, messageSize, connected, done);
+            handlers.add(handler);
+            run.connect(() -> handler, connectTimeoutMillis);
+        }
+        if (!run.await(connected, 0)) {
+            return result.measured(run, 0, run.takeLatencies());
+        }
+        handlers.forEach(h -> h.channel.eventLoop().execute(h::next));
+        run.sleep(warmupNanos);
+        run.takeLatencies();
+        long messagesBefore = run.messages.sum();
+        long bytesBefore = run.bytesReceived.sum();
+        long begin = System.nanoTime();
+        run.sleep(durationNanos);
+        long elapsed = System.nanoTime() - begin;
+        long messages = run.messages.sum() - messagesBefore;
+        long bytes = run.bytesReceived.sum() - bytesBefore;
+        var latencies = run.takeLatencies();
+        handlers.forEach(h -> h.stop = true);
+        run.await(done, 0);
+        return result.measured(run, elapsed, latencies).window(messages, bytes, 0);
+    }
+
+    private static final class Handler extends EchoHandler {
+        private final int messageSize;
+        private final CountDownLatch connected;
+        private final CountDownLatch done;
+        volatile boolean stop;
+        private long sentAt;
+
+        Handler(LoadRun run, long id, int messageSize, CountDownLatch connected, CountDownLatch done) {
+            super(run, id);
+            this.messageSize = messageSize;
+            this.connected = connected;
+            this.done = done;
+        }
+
+        @Override
+        protected void active() {
+            connected.countDown();
+        }
+
+        void next() {
+            if (finished) {
+                return;
+            }
+            if (stop) {
+                shutdownOutputAfter(null);
+                return;
+            }
+            sentAt = System.nanoTime();
+            send(messageSize);
+            channel.flush();
+        }
+
+        @Override
+        protected void receivedData() {
+            if (received == sent) {
+                run.latency.recordValue(System.nanoTime() - sentAt);
+                run.messages.increment();
+                next();
+            }
+        }
+
+        @Override
+        protected void endOfStream() {
+            if (outputShut && received == sent) {
+                finish();
+                done.countDown();
+            } else {
+                fail("the server sent EOF before the client half-closed " + progress());
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.tcpecho.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * A blocking echo server for the client's tests, one thread per connection, that misbehaves in one chosen way
+ * (or not at all).
+ */
+final class BrokenEchoServer implements AutoCloseable {
+
+    enum Fault {
+        /** A correct echo: copies everything, then on EOF sends FIN. */
+        NONE,
+        /** On the client's EOF, drops what it has not echoed yet (the last read) and closes. */
+        DROP_TAIL_AFTER_HALF_CLOSE,
+        /** Flips one bit of stream byte 1000. */
+        CORRUPT_BYTE,
+        /** Resets the connection after echoing 10,000 bytes. */
+        RESET,
+        /** Echoes everything but never sends FIN after the client's half-close. */
+        NO_EOF,
+        /** Echoes one byte more than it received. */
+        EXTRA_BYTE,
+        /** Closes every connection as soon as it is accepted. */
+        CLOSE_AT_ONCE
+    }
+
+    private final ServerSocket server;
+    private final Fault fault;
+    private final Thread acceptor;
+
+    BrokenEchoServer(Fault fault) throws IOException {
+        this.fault = fault;
+        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this.acceptor = new Thread(this::acceptLoop, "broken-echo-" + fault);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    String target() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                Thread connection = new Thread(() -> serve(socket), "broken-echo-connection");
+                connection.setDaemon(true);
+                connection.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            if (fault == Fault.CLOSE_AT_ONCE) {
+                return;
+            }
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            byte[] buffer = new byte[8192];
+            byte[] held = null;
+            long position = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                byte[] chunk = java.util.Arrays.copyOf(buffer, n);
+                if (fault == Fault.CORRUPT_BYTE && position <= 1000 && 1000 < position + n) {
+                    chunk[(int) (1000 - position)] ^= 0x10;
+                }
+                if (fault == Fault.RESET && position + n > 10_000) {
+                    socket.setSoLinger(true, 0);
+                    return; // closing with linger 0 sends RST
+                }
+                position += n;
+                if (fault == Fault.DROP_TAIL_AFTER_HALF_CLOSE) {
+                    if (held != null) {
+                        out.write(held);
+                    }
+                    held = chunk;
+                } else {
+                    out.write(chunk);
+                }
+                if (fault == Fault.EXTRA_BYTE && position > 5000) {
+                    out.write(0);
+                }
+            }
+            if (fault == Fault.NO_EOF) {
+                Thread.sleep(60_000);
+            }
+            socket.shutdownOutput();
+        } catch (IOException | InterruptedException e) {
+            // the client went away; nothing to report here
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
