@@ -61,8 +61,11 @@ public interface EchoConfig {
         /** SO_SNDBUF in bytes; the kernel's default (with auto-tuning) when unset. */
         OptionalInt sendBufferSize();
 
-        /** SO_REUSEPORT, so a restarted server can bind while old sockets linger. */
-        @WithDefault("true")
+        /**
+         * SO_REUSEPORT: lets several server processes bind the same port, the kernel spreading connections
+         * over them. Off by default, so that a port already taken fails start-up instead of being shared.
+         */
+        @WithDefault("false")
         boolean reusePort();
 
         /** Length of the kernel's queue of connections waiting to be accepted. */

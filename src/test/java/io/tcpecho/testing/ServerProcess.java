@@ -46,13 +46,22 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(settings);
-        return new ServerProcess(builder.start(), output, Integer.parseInt(settings.get("ECHO_PORT")),
-                Integer.parseInt(settings.get("QUARKUS_MANAGEMENT_PORT")));
+        return new ServerProcess(builder.start(), output, portOrMinusOne(settings.get("ECHO_PORT")),
+                portOrMinusOne(settings.get("QUARKUS_MANAGEMENT_PORT")));
     }
 
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** Tests of bad configuration pass values that are not ports at all. */
+    private static int portOrMinusOne(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException notAPort) {
+            return -1;
         }
     }
 
