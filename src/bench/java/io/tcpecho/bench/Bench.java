@@ -1,0 +1,528 @@
+package io.tcpecho.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark driver (see docs/load-client.md, "Benchmark"): starts the packaged echo server with its
+ * production settings and the plain Netty baseline, runs every workload of the shipped load client against
+ * both, alternating which goes first, for several rounds, measures idle memory per connection and start to
+ * ready, and writes the medians and ratios ours/baseline to a Markdown file.
+ */
+public final class Bench {
+
+    /** JVM flags of the production image (quarkus.jib.jvm-additional-arguments) under a 1 GiB container limit. */
+    static final String DEFAULT_SERVER_JVM =
+            "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=25.0 -XX:+ExitOnOutOfMemoryError";
+
+    private final Path app;
+    private final Path classes;
+    private final Path out;
+    private final int rounds;
+    private final boolean quick;
+    private final List<String> serverJvm;
+    private final Map<String, String> serverEnv;
+    private final String notes;
+    private final List<String> log = new ArrayList<>();
+
+    private Bench(Map<String, String> options) {
+        app = Path.of(options.getOrDefault("app", "target/quarkus-app")).toAbsolutePath();
+        classes = Path.of(options.getOrDefault("classes", "target/bench-classes")).toAbsolutePath();
+        out = Path.of(options.getOrDefault("out", "bench/RESULTS.md"));
+        quick = options.containsKey("quick");
+        rounds = Integer.parseInt(options.getOrDefault("rounds", quick ? "1" : "5"));
+        serverJvm = split(options.getOrDefault("server-jvm", DEFAULT_SERVER_JVM));
+        serverEnv = new LinkedHashMap<>();
+        for (String pair : split(options.getOrDefault("server-env", ""))) {
+            int eq = pair.indexOf('=');
+            serverEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        notes = options.getOrDefault("notes", "bench/NOTES.md");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            }
+            String name = args[i].substring(2);
+            if (name.equals("quick")) {
+                options.put(name, "true");
+            } else {
+                options.put(name, args[++i]);
+            }
+        }
+        new Bench(options).run();
+    }
+
+    record Workload(String key, String title, List<String> args, String metric, String unit) {
+    }
+
+    private List<Workload> workloads() {
+        String pingpongTime = quick ? "3s" : "8s";
+        String churnTime = quick ? "3s" : "8s";
+        return List.of(
+                new Workload("bulk1", "bulk, 1 connection x 1 GiB, half-close",
+                        List.of("bulk", "-c", "1", "-s", quick ? "256MiB" : "1GiB"), "mibPerSecond", "MiB/s"),
+                new Workload("bulk16", "bulk, 16 connections x 64 MiB, half-close",
+                        List.of("bulk", "-c", "16", "-s", quick ? "16MiB" : "64MiB"), "mibPerSecond", "MiB/s"),
+                new Workload("pingpong", "pingpong, 64 connections, 64 B",
+                        List.of("pingpong", "-c", "64", "-m", "64", "-d", pingpongTime, "-w", "2s"), "messagesPerSecond",
+                        "msgs/s"),
+                new Workload("churn", "churn, 16 slots, 64 B, half-close",
+                        List.of("churn", "-c", "16", "-m", "64", "-d", churnTime, "-w", "2s"), "connectionsPerSecond",
+                        "conns/s"));
+    }
+
+    private void run() throws Exception {
+        String started = Instant.now().toString();
+        int ourPort = freePort();
+        int managementPort = freePort();
+        int basePort = freePort();
+        say("machine: " + machine().replace('\n', ' '));
+
+        // Start to ready first, on a quiet machine: median of several cold starts of each.
+        List<Double> ourStarts = new ArrayList<>();
+        List<Double> baseStarts = new ArrayList<>();
+        for (int i = 0; i < (quick ? 2 : 5); i++) {
+            Server ours = startOurs(ourPort, managementPort);
+            ourStarts.add(ours.readyMillis);
+            ours.kill();
+            Server base = startBaseline(basePort);
+            baseStarts.add(base.readyMillis);
+            base.kill();
+        }
+        say("start to ready: ours " + ourStarts + " ms, baseline " + baseStarts + " ms");
+
+        Server ours = startOurs(ourPort, managementPort);
+        Server base = startBaseline(basePort);
+        Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> p99s = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> p50s = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        try {
+            say("warm-up round (not counted)");
+            for (Workload w : workloads()) {
+                client(w, ours, true);
+                client(w, base, true);
+            }
+            for (int round = 1; round <= rounds; round++) {
+                for (Workload w : workloads()) {
+                    List<Server> order = round % 2 == 1 ? List.of(ours, base) : List.of(base, ours);
+                    for (Server server : order) {
+                        String json = client(w, server, false);
+                        if (json == null || !json.contains("\"ok\":true")) {
+                            failures.add(w.key + " against " + server.name + " in round " + round + ": " + json);
+                            continue;
+                        }
+                        add(results, w.key, server.name, number(json, w.metric));
+                        add(p99s, w.key, server.name, number(json, "p99"));
+                        add(p50s, w.key, server.name, number(json, "p50"));
+                        say(String.format(Locale.ROOT, "round %d %-8s %-8s %12.1f %s  p50 %.0f us  p99 %.0f us", round,
+                                w.key, server.name, number(json, w.metric), w.unit, number(json, "p50"),
+                                number(json, "p99")));
+                    }
+                }
+            }
+        } finally {
+            ours.kill();
+            base.kill();
+        }
+
+        // Idle memory: fresh servers, one unmeasured pass of 10,000 connections, then the measured one.
+        Map<String, double[]> idle = new LinkedHashMap<>();
+        int idleConnections = quick ? 2000 : 10_000;
+        for (String name : List.of("ours", "baseline")) {
+            Server server = name.equals("ours") ? startOurs(ourPort, managementPort) : startBaseline(basePort);
+            try {
+                idleRun(server, idleConnections, null);
+                Thread.sleep(3000);
+                double[] rss = new double[2];
+                idleRun(server, idleConnections, rss);
+                idle.put(name, rss);
+                say(String.format(Locale.ROOT, "idle %s: RSS %.0f KiB before, %.0f KiB with %d connections: %.2f KiB per connection",
+                        name, rss[0], rss[1], idleConnections, (rss[1] - rss[0]) / idleConnections));
+            } catch (IOException e) {
+                failures.add("idle against " + name + ": " + e.getMessage());
+            } finally {
+                server.kill();
+            }
+        }
+
+        write(started, results, p50s, p99s, idle, idleConnections, ourStarts, baseStarts, failures);
+        say("wrote " + out);
+        if (!failures.isEmpty()) {
+            say("FAILURES: " + failures);
+            System.exit(1);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Servers
+
+    final class Server {
+        final String name;
+        final Process process;
+        final int port;
+        double readyMillis;
+
+        Server(String name, Process process, int port) {
+            this.name = name;
+            this.process = process;
+            this.port = port;
+        }
+
+        long rssKiB() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            throw new IOException("no VmRSS for " + name);
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Server startOurs(int port, int managementPort) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(serverJvm);
+        command.add("-jar");
+        command.add(app.resolve("quarkus-run.jar").toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(System.getProperty("java.io.tmpdir"), "tcp-echo-bench-ours.log").toFile()));
+        builder.environment().put("ECHO_PORT", Integer.toString(port));
+        builder.environment().put("ECHO_HOST", "127.0.0.1");
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        builder.environment().putAll(serverEnv);
+        long begin = System.nanoTime();
+        Process process = builder.start();
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("our server exited with " + process.exitValue() + "; see its log in "
+                        + System.getProperty("java.io.tmpdir") + "/tcp-echo-bench-ours.log");
+            }
+            try {
+                HttpURLConnection connection = (HttpURLConnection) ready.toURL().openConnection();
+                connection.setConnectTimeout(200);
+                connection.setReadTimeout(1000);
+                if (connection.getResponseCode() == 200) {
+                    connection.disconnect();
+                    break;
+                }
+                connection.disconnect();
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() - begin > TimeUnit.SECONDS.toNanos(60)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("our server was not ready within 60 s");
+            }
+            Thread.sleep(5);
+        }
+        Server server = new Server("ours", process, port);
+        server.readyMillis = (System.nanoTime() - begin) / 1e6;
+        return server;
+    }
+
+    private Server startBaseline(int port) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(serverJvm);
+        command.add("-cp");
+        command.add(classes + ":" + nettyJars());
+        command.add(NettyEchoBaseline.class.getName());
+        command.add(Integer.toString(port));
+        long begin = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = reader.readLine()) != null && !line.startsWith("READY")) {
+            say("baseline: " + line);
+        }
+        if (line == null) {
+            throw new IllegalStateException("the baseline exited with " + process.waitFor());
+        }
+        Server server = new Server("baseline", process, port);
+        server.readyMillis = (System.nanoTime() - begin) / 1e6;
+        Thread drain = new Thread(() -> {
+            try {
+                while (reader.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException closed) {
+                // the baseline was stopped
+            }
+        }, "baseline-output");
+        drain.setDaemon(true);
+        drain.start();
+        return server;
+    }
+
+    private String nettyJars() throws IOException {
+        try (Stream<Path> jars = Files.list(app.resolve("lib/main"))) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("io.netty.")).map(Path::toString).sorted()
+                    .collect(Collectors.joining(":"));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // The load client (the jar's own, as users run it)
+
+    private List<String> clientCommand(List<String> workloadArgs, int port) {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC", "-jar",
+                app.resolve("quarkus-run.jar").toString(), "load"));
+        command.addAll(workloadArgs);
+        command.addAll(List.of("--target", "127.0.0.1:" + port, "--format", "json", "--progress", "0"));
+        return command;
+    }
+
+    /** Runs one workload; returns its JSON report, or null. */
+    private String client(Workload w, Server server, boolean warmUp) throws Exception {
+        List<String> args = new ArrayList<>(w.args);
+        if (warmUp) {
+            // Short: the point is the servers' JIT, not a number.
+            if (args.contains("-d")) {
+                args.set(args.indexOf("-d") + 1, "2s");
+            }
+            if (args.contains("-s")) {
+                args.set(args.indexOf("-s") + 1, "32MiB");
+            }
+        }
+        Process process = new ProcessBuilder(clientCommand(args, server.port)).redirectError(ProcessBuilder.Redirect.PIPE)
+                .start();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        String json = stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        if (exit != 0) {
+            say("client " + w.key + " against " + server.name + " exited " + exit + ": " + stderr.strip());
+            return json == null ? "exit " + exit + ": " + stderr.strip() : json;
+        }
+        return json;
+    }
+
+    /** One idle run; with {@code rss} it records the server's VmRSS before and while holding. */
+    private void idleRun(Server server, int connections, double[] rss) throws Exception {
+        long before = server.rssKiB();
+        List<String> command = clientCommand(List.of("idle", "-c", Integer.toString(connections), "--hold",
+                rss == null ? "1s" : "12s"), server.port);
+        Process process = new ProcessBuilder(command).start();
+        BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+        String line;
+        boolean held = false;
+        StringBuilder errors = new StringBuilder();
+        while ((line = err.readLine()) != null) {
+            if (line.startsWith("HOLDING")) {
+                held = true;
+                if (rss != null) {
+                    Thread.sleep(5000); // let the server settle
+                    rss[0] = before;
+                    rss[1] = server.rssKiB();
+                }
+            } else {
+                errors.append(line).append(' ');
+            }
+        }
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        if (exit != 0 || !held) {
+            throw new IOException("idle client exited " + exit + ": " + errors + stdout);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Report
+
+    private void write(String started, Map<String, Map<String, List<Double>>> results,
+            Map<String, Map<String, List<Double>>> p50s, Map<String, Map<String, List<Double>>> p99s,
+            Map<String, double[]> idle, int idleConnections, List<Double> ourStarts, List<Double> baseStarts,
+            List<String> failures) throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results: tcp-echo against a plain Netty echo baseline\n\n");
+        md.append("Written by `bench/run.sh` (io.tcpecho.bench.Bench) on ").append(started)
+                .append("; ").append(rounds).append(" rounds").append(quick ? " (--quick: short runs, indicative only)" : "")
+                .append(". Client and both servers share this machine. Each value is the median over the rounds; ")
+                .append("the servers alternate which goes first in each round. The client is the shipped one ")
+                .append("(`java -jar quarkus-run.jar load ...`), one fresh JVM per run, every byte verified.\n\n");
+        md.append("## Machine\n\n```\n").append(machine()).append("```\n\n");
+        md.append("## Settings\n\n");
+        md.append("- Both servers' JVM flags: `").append(String.join(" ", serverJvm)).append("`\n");
+        md.append("- Ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed")
+                .append(serverEnv.isEmpty() ? "" : ", plus environment `" + serverEnv + "`").append(".\n");
+        md.append("- Baseline: `io.tcpecho.bench.NettyEchoBaseline` (src/bench/java), Netty ")
+                .append("epoll, pooled allocator, Netty's default event-loop count (2 x CPUs), 1 acceptor thread.\n");
+        md.append("- Client: `java -XX:+UseParallelGC -jar quarkus-run.jar load ...`, epoll, ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" event loops.\n\n");
+
+        md.append("## Results (medians)\n\n");
+        md.append("| workload | metric | ours | baseline | ours/baseline | target | met |\n");
+        md.append("|---|---|---:|---:|---:|---|---|\n");
+        for (Workload w : workloads()) {
+            double ours = median(results, w.key, "ours");
+            double base = median(results, w.key, "baseline");
+            double ratio = ours / base;
+            double target = w.key.equals("churn") ? 0.9 : 0.95;
+            md.append(row(w.title, w.unit, ours, base, ratio, "\u2265 " + target + "x", ratio >= target));
+            if (w.key.equals("pingpong")) {
+                double o99 = median(p99s, w.key, "ours");
+                double b99 = median(p99s, w.key, "baseline");
+                md.append(row(w.title, "p99 latency (us)", o99, b99, o99 / b99, "\u2264 1.1x", o99 / b99 <= 1.1));
+                double o50 = median(p50s, w.key, "ours");
+                double b50 = median(p50s, w.key, "baseline");
+                md.append(row(w.title, "p50 latency (us)", o50, b50, o50 / b50, "-", null));
+            }
+        }
+        double[] ourIdle = idle.get("ours");
+        double[] baseIdle = idle.get("baseline");
+        double ourPerConn = ourIdle == null ? Double.NaN : (ourIdle[1] - ourIdle[0]) / idleConnections;
+        double basePerConn = baseIdle == null ? Double.NaN : (baseIdle[1] - baseIdle[0]) / idleConnections;
+        md.append(row(idleConnections + " idle connections", "RSS growth (KiB/conn)", ourPerConn, basePerConn,
+                ourPerConn / basePerConn, "\u2264 4 KiB/conn", ourPerConn <= 4.0));
+        double ourStart = median(ourStarts);
+        double baseStart = median(baseStarts);
+        md.append(row("start to ready", "ms (ours: /q/health/ready 200; baseline: bound)", ourStart, baseStart,
+                ourStart / baseStart, "< 1500 ms", ourStart < 1500));
+        md.append('\n');
+
+        md.append("## Every round\n\n");
+        md.append("| workload | server | values |\n|---|---|---|\n");
+        for (Workload w : workloads()) {
+            for (String server : List.of("ours", "baseline")) {
+                md.append("| ").append(w.key).append(' ').append(w.unit).append(" | ").append(server).append(" | ")
+                        .append(format(results, w.key, server)).append(" |\n");
+                md.append("| ").append(w.key).append(" p99 us | ").append(server).append(" | ")
+                        .append(format(p99s, w.key, server)).append(" |\n");
+            }
+        }
+        for (var e : idle.entrySet()) {
+            md.append("| idle VmRSS KiB before / with ").append(idleConnections).append(" | ").append(e.getKey())
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f / %.0f", e.getValue()[0], e.getValue()[1]))
+                    .append(" |\n");
+        }
+        md.append("| start to ready ms | ours | ").append(fmt(ourStarts)).append(" |\n");
+        md.append("| start to ready ms | baseline | ").append(fmt(baseStarts)).append(" |\n\n");
+        if (!failures.isEmpty()) {
+            md.append("## Failures\n\n");
+            failures.forEach(f -> md.append("- ").append(f).append('\n'));
+            md.append('\n');
+        }
+        md.append("## Log\n\n```\n");
+        log.forEach(l -> md.append(l).append('\n'));
+        md.append("```\n\n");
+        Path notesFile = Path.of(notes);
+        if (Files.exists(notesFile)) {
+            md.append(Files.readString(notesFile));
+        }
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, md.toString());
+    }
+
+    private static String row(String workload, String metric, double ours, double base, double ratio, String target,
+            Boolean met) {
+        return String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.3f | %s | %s |\n", workload, metric, ours, base,
+                ratio, target, met == null ? "" : met ? "yes" : "**no**");
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Helpers
+
+    private static void add(Map<String, Map<String, List<Double>>> map, String key, String server, double value) {
+        map.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(server, k -> new ArrayList<>()).add(value);
+    }
+
+    private static double median(Map<String, Map<String, List<Double>>> map, String key, String server) {
+        return median(map.getOrDefault(key, Map.of()).getOrDefault(server, List.of()));
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String format(Map<String, Map<String, List<Double>>> map, String key, String server) {
+        return fmt(map.getOrDefault(key, Map.of()).getOrDefault(server, List.of()));
+    }
+
+    private static String fmt(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).collect(Collectors.joining(", "));
+    }
+
+    static double number(String json, String key) {
+        Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(-?[0-9.Ee+-]+)").matcher(json);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static List<String> split(String value) {
+        return Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private void say(String line) {
+        String stamped = String.format(Locale.ROOT, "%tT %s", System.currentTimeMillis(), line);
+        log.add(line);
+        System.err.println(stamped);
+    }
+
+    private static String machine() {
+        StringBuilder m = new StringBuilder();
+        m.append("nproc: ").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        try {
+            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> m.append("cpu: ").append(l.substring(l.indexOf(':') + 1).trim()).append('\n'));
+            Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .ifPresent(l -> m.append("memory: ").append(l.substring(l.indexOf(':') + 1).trim()).append('\n'));
+            m.append("kernel: ").append(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim()).append('\n');
+            Process version = new ProcessBuilder(java(), "-version").redirectErrorStream(true).start();
+            String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            version.waitFor();
+            m.append("java -version:\n").append(text.stripTrailing().indent(2));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return m.toString();
+    }
+}
