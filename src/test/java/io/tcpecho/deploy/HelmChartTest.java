@@ -1,0 +1,540 @@
+package io.tcpecho.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.marcnuri.helm.LintResult;
+
+import io.smallrye.config.ConfigMapping;
+import io.tcpecho.config.EchoConfig;
+import io.tcpecho.deploy.Chart.Rendering;
+
+/** The Helm chart rendered with several value sets; assertions on the Kubernetes objects it produces. */
+class HelmChartTest {
+
+    @Test
+    void lintIsClean() {
+        LintResult lint = Chart.lint();
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void theChartItselfRendersTheSameWorkload() {
+        // render() works on a copy whose hooks are visible; the real chart must give the same non-hook objects.
+        assertThat(Chart.parse(Chart.template(""))).containsExactlyInAnyOrderElementsOf(Chart.render("").workload());
+        assertThat(Chart.parse(Chart.template("service: {type: ClusterIP}")))
+                .containsExactlyInAnyOrderElementsOf(Chart.render("service: {type: ClusterIP}").workload());
+    }
+
+    @Test
+    void notesTellHowToFindTheLoadBalancerAndTryItWithNetcat() {
+        String notes = Chart.notes();
+        assertThat(notes).contains("kubectl get service tcp-echo --namespace echo")
+                .contains(".status.loadBalancer.ingress[0].ip")
+                .contains("nc -N $ECHO_HOST 7")
+                .contains("helm test tcp-echo");
+    }
+
+    @Test
+    void chartVersionsFollowTheProject() throws IOException {
+        JsonNode chart = Chart.YAML.readTree(Chart.DIR.resolve("Chart.yaml").toFile());
+        assertThat(chart.path("apiVersion").asText()).isEqualTo("v2");
+        assertThat(chart.path("appVersion").asText()).isEqualTo(projectVersion());
+    }
+
+    @Test
+    void defaultRenderingHasTheWorkloadAndNoOptionalExtras() {
+        Rendering r = Chart.render("");
+        assertThat(r.workload()).extracting(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
+                .containsExactlyInAnyOrder("ServiceAccount/tcp-echo", "Service/tcp-echo", "Service/tcp-echo-management",
+                        "Deployment/tcp-echo", "PodDisruptionBudget/tcp-echo");
+        assertThat(r.deployment().at("/spec/replicas").asInt()).isEqualTo(2);
+        assertThat(r.deployment().at("/spec/template/spec/containers/0/image").asText())
+                .isEqualTo("tcp-echo/tcp-echo:" + projectVersion());
+        // Rolling updates never go below the replica count: a new pod is ready before an old one drains.
+        assertThat(r.deployment().at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+        assertThat(r.get("PodDisruptionBudget", "tcp-echo").at("/spec/minAvailable").asInt()).isEqualTo(1);
+        assertSelectsThePods(r, r.get("PodDisruptionBudget", "tcp-echo").at("/spec/selector/matchLabels"));
+    }
+
+    @Test
+    void loadBalancerServiceExposesOnlyTheEchoPortOverTcp() {
+        Rendering r = Chart.render("");
+        ObjectNode service = r.echoService();
+        assertThat(service.at("/spec/type").asText()).isEqualTo("LoadBalancer");
+        JsonNode ports = service.at("/spec/ports");
+        assertThat(ports).hasSize(1);
+        assertThat(ports.get(0).path("port").asInt()).isEqualTo(7);
+        assertThat(ports.get(0).path("protocol").asText()).isEqualTo("TCP");
+        assertThat(targetContainerPort(r, ports.get(0))).isEqualTo(7007).isEqualTo(appDefault("echo.port"));
+        assertThat(service.at("/spec/externalTrafficPolicy").asText()).isEqualTo("Cluster");
+        assertSelectsThePods(r, service.at("/spec/selector"));
+
+        ObjectNode management = r.managementService();
+        assertThat(management.at("/spec/type").asText()).isEqualTo("ClusterIP");
+        assertThat(management.at("/spec/ports")).hasSize(1);
+        assertThat(targetContainerPort(r, management.at("/spec/ports/0"))).isEqualTo(9000)
+                .isEqualTo(appDefault("quarkus.management.port"));
+        assertSelectsThePods(r, management.at("/spec/selector"));
+    }
+
+    @Test
+    void loadBalancerOptionsAreRendered() {
+        Rendering r = Chart.render("""
+                service:
+                  externalTrafficPolicy: Local
+                  loadBalancerClass: service.k8s.aws/nlb
+                  loadBalancerSourceRanges: [203.0.113.0/24, 2001:db8::/32]
+                  annotations:
+                    service.beta.kubernetes.io/aws-load-balancer-type: external
+                  nodePort: 30007
+                """);
+        JsonNode spec = r.echoService().path("spec");
+        assertThat(spec.path("externalTrafficPolicy").asText()).isEqualTo("Local");
+        assertThat(spec.path("loadBalancerClass").asText()).isEqualTo("service.k8s.aws/nlb");
+        assertThat(texts(spec.path("loadBalancerSourceRanges"))).containsExactly("203.0.113.0/24", "2001:db8::/32");
+        assertThat(spec.at("/ports/0/nodePort").asInt()).isEqualTo(30007);
+        assertThat(r.echoService().at("/metadata/annotations/service.beta.kubernetes.io~1aws-load-balancer-type").asText())
+                .isEqualTo("external");
+    }
+
+    @Test
+    void clusterIpServiceHasNoLoadBalancerFields() {
+        Rendering r = Chart.render("""
+                service:
+                  type: ClusterIP
+                  loadBalancerSourceRanges: [203.0.113.0/24]
+                  nodePort: 30007
+                """);
+        JsonNode spec = r.echoService().path("spec");
+        assertThat(spec.path("type").asText()).isEqualTo("ClusterIP");
+        assertThat(spec.has("externalTrafficPolicy")).isFalse();
+        assertThat(spec.has("loadBalancerSourceRanges")).isFalse();
+        assertThat(spec.at("/ports/0").has("nodePort")).isFalse();
+        assertThat(spec.at("/ports/0/port").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void probesUseTheManagementEndpoints() {
+        Rendering r = Chart.render("");
+        JsonNode c = r.container();
+        assertProbe(r, c.path("startupProbe"), "/q/health/started");
+        assertProbe(r, c.path("livenessProbe"), "/q/health/live");
+        assertProbe(r, c.path("readinessProbe"), "/q/health/ready");
+    }
+
+    @Test
+    void containerPortsAndEnvironmentMatchTheApplicationConfiguration() {
+        Rendering r = Chart.render("");
+        assertThat(r.containerPort("echo")).isEqualTo(appDefault("echo.port"));
+        assertThat(r.containerPort("management")).isEqualTo(appDefault("quarkus.management.port"));
+        assertThat(r.container().path("ports")).hasSize(2);
+        assertThat(r.env("ECHO_PORT")).isEqualTo("7007");
+        assertThat(r.env("ECHO_HOST")).isEqualTo("0.0.0.0");
+        assertThat(r.env("QUARKUS_MANAGEMENT_PORT")).isEqualTo("9000");
+        assertThat(r.env("ECHO_DRAIN_TIMEOUT")).isEqualTo("30s");
+        assertThat(r.env("QUARKUS_SHUTDOWN_DELAY")).isEqualTo("5s");
+        assertThat(r.env("ECHO_IDLE_TIMEOUT")).isEqualTo("0s");
+        // Unset optional settings keep the application's defaults.
+        assertThat(r.env("ECHO_INSTANCES")).isNull();
+        assertThat(r.env("ECHO_TCP_RECEIVE_BUFFER_SIZE")).isNull();
+        // Every variable the chart sets is a key the application reads.
+        Set<String> appKeys = echoEnvironmentVariables();
+        assertThat(envNames(r).stream().filter(n -> n.startsWith("ECHO_"))).allMatch(appKeys::contains);
+    }
+
+    @Test
+    void chartDefaultsAreTheApplicationDefaults() {
+        // The chart writes every setting explicitly; by default it must not change the service's behaviour.
+        Rendering r = Chart.render("");
+        Map<String, String> defaults = echoDefaults();
+        assertThat(defaults).containsKeys("ECHO_PORT", "ECHO_DRAIN_TIMEOUT", "ECHO_TCP_REUSE_PORT");
+        defaults.forEach((variable, appDefault) -> assertThat(r.env(variable))
+                .as("%s: chart default vs @WithDefault of EchoConfig", variable).isEqualTo(appDefault));
+    }
+
+    @Test
+    void everyEchoSettingIsReachableThroughValues() {
+        Rendering r = Chart.render("""
+                echo:
+                  port: 17007
+                  host: "::"
+                  instances: 3
+                  idleTimeout: 5m
+                  maxConnections: 2000000
+                  writeQueueHighWaterMark: 1048576
+                  drainTimeoutSeconds: 100
+                  shutdownDelaySeconds: 12
+                  tcp:
+                    noDelay: false
+                    keepAlive: false
+                    receiveBufferSize: 262144
+                    sendBufferSize: 524288
+                    reusePort: true
+                    acceptBacklog: 4096
+                management:
+                  port: 19000
+                jvm:
+                  options: -Xss512k
+                extraEnv:
+                  - name: QUARKUS_LOG_LEVEL
+                    value: DEBUG
+                """);
+        Set<String> echoVariables = envNames(r).stream().filter(n -> n.startsWith("ECHO_"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(echoVariables)
+                .as("one value per setting of io.tcpecho.config.EchoConfig")
+                .isEqualTo(echoEnvironmentVariables());
+        assertThat(Map.ofEntries(
+                Map.entry("ECHO_PORT", r.env("ECHO_PORT")),
+                Map.entry("ECHO_HOST", r.env("ECHO_HOST")),
+                Map.entry("ECHO_INSTANCES", r.env("ECHO_INSTANCES")),
+                Map.entry("ECHO_IDLE_TIMEOUT", r.env("ECHO_IDLE_TIMEOUT")),
+                Map.entry("ECHO_MAX_CONNECTIONS", r.env("ECHO_MAX_CONNECTIONS")),
+                Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", r.env("ECHO_WRITE_QUEUE_HIGH_WATER_MARK")),
+                Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
+                Map.entry("QUARKUS_SHUTDOWN_DELAY", r.env("QUARKUS_SHUTDOWN_DELAY")),
+                Map.entry("ECHO_TCP_NO_DELAY", r.env("ECHO_TCP_NO_DELAY")),
+                Map.entry("ECHO_TCP_KEEP_ALIVE", r.env("ECHO_TCP_KEEP_ALIVE")),
+                Map.entry("ECHO_TCP_RECEIVE_BUFFER_SIZE", r.env("ECHO_TCP_RECEIVE_BUFFER_SIZE")),
+                Map.entry("ECHO_TCP_SEND_BUFFER_SIZE", r.env("ECHO_TCP_SEND_BUFFER_SIZE")),
+                Map.entry("ECHO_TCP_REUSE_PORT", r.env("ECHO_TCP_REUSE_PORT")),
+                Map.entry("ECHO_TCP_ACCEPT_BACKLOG", r.env("ECHO_TCP_ACCEPT_BACKLOG")),
+                Map.entry("QUARKUS_MANAGEMENT_PORT", r.env("QUARKUS_MANAGEMENT_PORT")),
+                Map.entry("JAVA_TOOL_OPTIONS", r.env("JAVA_TOOL_OPTIONS")),
+                Map.entry("QUARKUS_LOG_LEVEL", r.env("QUARKUS_LOG_LEVEL"))))
+                .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                        Map.entry("ECHO_PORT", "17007"),
+                        Map.entry("ECHO_HOST", "::"),
+                        Map.entry("ECHO_INSTANCES", "3"),
+                        Map.entry("ECHO_IDLE_TIMEOUT", "5m"),
+                        Map.entry("ECHO_MAX_CONNECTIONS", "2000000"),
+                        Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", "1048576"),
+                        Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
+                        Map.entry("QUARKUS_SHUTDOWN_DELAY", "12s"),
+                        Map.entry("ECHO_TCP_NO_DELAY", "false"),
+                        Map.entry("ECHO_TCP_KEEP_ALIVE", "false"),
+                        Map.entry("ECHO_TCP_RECEIVE_BUFFER_SIZE", "262144"),
+                        Map.entry("ECHO_TCP_SEND_BUFFER_SIZE", "524288"),
+                        Map.entry("ECHO_TCP_REUSE_PORT", "true"),
+                        Map.entry("ECHO_TCP_ACCEPT_BACKLOG", "4096"),
+                        Map.entry("QUARKUS_MANAGEMENT_PORT", "19000"),
+                        Map.entry("JAVA_TOOL_OPTIONS", "-Xss512k"),
+                        Map.entry("QUARKUS_LOG_LEVEL", "DEBUG")));
+        // The grace period follows the drain settings: 12 s delay + 100 s drain + margin.
+        assertThat(gracePeriod(r)).isGreaterThan(Duration.ofSeconds(112));
+    }
+
+    @Test
+    void customPortsFlowToServicesProbesAndEnvironment() {
+        Rendering r = Chart.render("""
+                echo: {port: 17007}
+                management: {port: 19000}
+                service: {port: 7777}
+                managementService: {port: 9100}
+                """);
+        assertThat(r.containerPort("echo")).isEqualTo(17007);
+        assertThat(r.containerPort("management")).isEqualTo(19000);
+        assertThat(r.env("ECHO_PORT")).isEqualTo("17007");
+        assertThat(r.env("QUARKUS_MANAGEMENT_PORT")).isEqualTo("19000");
+        assertThat(r.echoService().at("/spec/ports/0/port").asInt()).isEqualTo(7777);
+        assertThat(targetContainerPort(r, r.echoService().at("/spec/ports/0"))).isEqualTo(17007);
+        assertThat(r.managementService().at("/spec/ports/0/port").asInt()).isEqualTo(9100);
+        assertThat(targetContainerPort(r, r.managementService().at("/spec/ports/0"))).isEqualTo(19000);
+        assertProbe(r, r.container().path("readinessProbe"), "/q/health/ready");
+        // The helm test goes through the Service, on the Service's port.
+        assertThat(texts(r.get("Pod", "tcp-echo-test").at("/spec/containers/0/command")))
+                .contains("tcp-echo.echo.svc", "7777");
+    }
+
+    @Test
+    void securityContextIsStrict() {
+        Rendering r = Chart.render("");
+        JsonNode pod = r.deployment().at("/spec/template/spec");
+        JsonNode container = r.container().path("securityContext");
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();
+        assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+        assertThat(container.path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+        assertThat(container.path("privileged").asBoolean()).isFalse();
+        assertThat(texts(container.at("/capabilities/drop"))).containsExactly("ALL");
+        assertThat(container.at("/capabilities").has("add")).isFalse();
+        assertThat(container.at("/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+        assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+        // The read-only root needs a writable /tmp, from an emptyDir.
+        JsonNode tmpMount = find(r.container().path("volumeMounts"), m -> "/tmp".equals(m.path("mountPath").asText()));
+        JsonNode tmpVolume = find(pod.path("volumes"), v -> tmpMount.path("name").asText().equals(v.path("name").asText()));
+        assertThat(tmpVolume.has("emptyDir")).isTrue();
+        assertThat(r.container().at("/resources/limits/memory").asText()).isNotBlank();
+        assertThat(r.container().at("/resources/requests/cpu").asText()).isNotBlank();
+        // The helm test pod is just as locked down.
+        JsonNode test = r.get("Pod", "tcp-echo-test").at("/spec/containers/0/securityContext");
+        assertThat(test.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(test.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+    }
+
+    @Test
+    void gracePeriodExceedsShutdownDelayPlusDrainTimeout() {
+        Rendering r = Chart.render("");
+        Duration delayAndDrain = quarkusDuration(r.env("QUARKUS_SHUTDOWN_DELAY"))
+                .plus(quarkusDuration(r.env("ECHO_DRAIN_TIMEOUT")));
+        assertThat(delayAndDrain).isEqualTo(Duration.ofSeconds(35));
+        assertThat(gracePeriod(r)).isGreaterThan(delayAndDrain);
+        assertThat(r.env("QUARKUS_SHUTDOWN_DELAY_ENABLED")).isEqualTo("true");
+
+        assertThat(gracePeriod(Chart.render("terminationGracePeriodSeconds: 36"))).isEqualTo(Duration.ofSeconds(36));
+        assertThatThrownBy(() -> Chart.render("terminationGracePeriodSeconds: 35"))
+                .hasMessageContaining("must exceed echo.shutdownDelaySeconds + echo.drainTimeoutSeconds");
+        assertThatThrownBy(() -> Chart.render("{terminationGracePeriodSeconds: 60, echo: {drainTimeoutSeconds: 60}}"))
+                .hasMessageContaining("must exceed");
+    }
+
+    @Test
+    void autoscalerReplacesTheFixedReplicaCount() {
+        Rendering r = Chart.render("autoscaling: {enabled: true, minReplicas: 3, maxReplicas: 12}");
+        ObjectNode hpa = r.get("HorizontalPodAutoscaler", "tcp-echo");
+        assertThat(hpa.path("apiVersion").asText()).isEqualTo("autoscaling/v2");
+        assertThat(hpa.at("/spec/scaleTargetRef/kind").asText()).isEqualTo("Deployment");
+        assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).isEqualTo(r.deployment().at("/metadata/name").asText());
+        assertThat(hpa.at("/spec/minReplicas").asInt()).isEqualTo(3);
+        assertThat(hpa.at("/spec/maxReplicas").asInt()).isEqualTo(12);
+        assertThat(hpa.at("/spec/metrics/0/resource/name").asText()).isEqualTo("cpu");
+        assertThat(r.deployment().at("/spec").has("replicas")).isFalse();
+        assertThat(Chart.render("").ofKind("HorizontalPodAutoscaler")).isEmpty();
+    }
+
+    @Test
+    void serviceMonitorScrapesMetricsOnTheManagementServiceOnly() {
+        Rendering r = Chart.render("serviceMonitor: {enabled: true, labels: {release: prometheus}}");
+        ObjectNode monitor = r.get("ServiceMonitor", "tcp-echo");
+        assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+        JsonNode endpoint = monitor.at("/spec/endpoints/0");
+        assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        assertThat(endpoint.path("port").asText()).isEqualTo(r.managementService().at("/spec/ports/0/name").asText());
+        JsonNode selector = monitor.at("/spec/selector/matchLabels");
+        assertThat(matches(selector, r.managementService().at("/metadata/labels"))).isTrue();
+        assertThat(matches(selector, r.echoService().at("/metadata/labels"))).isFalse();
+        assertThat(texts(monitor.at("/spec/namespaceSelector/matchNames"))).containsExactly(Chart.NAMESPACE);
+        assertThat(Chart.render("").ofKind("ServiceMonitor")).isEmpty();
+    }
+
+    @Test
+    void networkPolicyAdmitsOnlyTheEchoAndManagementPorts() {
+        Rendering r = Chart.render("""
+                networkPolicy:
+                  enabled: true
+                  managementFrom:
+                    - namespaceSelector:
+                        matchLabels: {kubernetes.io/metadata.name: monitoring}
+                """);
+        ObjectNode policy = r.get("NetworkPolicy", "tcp-echo");
+        assertSelectsThePods(r, policy.at("/spec/podSelector/matchLabels"));
+        assertThat(texts(policy.at("/spec/policyTypes"))).containsExactly("Ingress");
+        List<String> ports = new ArrayList<>();
+        for (JsonNode rule : policy.at("/spec/ingress")) {
+            for (JsonNode port : rule.path("ports")) {
+                assertThat(port.path("protocol").asText()).isEqualTo("TCP");
+                ports.add(port.path("port").asText());
+                r.containerPort(port.path("port").asText()); // a named port of the container
+            }
+        }
+        assertThat(ports).containsExactlyInAnyOrder("echo", "management");
+        assertThat(policy.at("/spec/ingress/1/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText())
+                .isEqualTo("monitoring");
+        assertThat(policy.at("/spec/ingress/0").has("from")).as("echo open to all by default").isFalse();
+        assertThat(Chart.render("").ofKind("NetworkPolicy")).isEmpty();
+    }
+
+    @Test
+    void helmTestSendsThroughTheServiceAndChecksTheEcho() throws IOException {
+        Rendering r = Chart.render("");
+        ObjectNode pod = r.get("Pod", "tcp-echo-test");
+        ObjectNode script = r.get("ConfigMap", "tcp-echo-test");
+        assertThat(pod.path("metadata").path("annotations").path(Chart.HOOK_ANNOTATION).asText()).isEqualTo("test");
+        assertThat(script.path("metadata").path("annotations").path(Chart.HOOK_ANNOTATION).asText()).isEqualTo("test");
+        assertThat(pod.at("/spec/restartPolicy").asText()).isEqualTo("Never");
+        assertThat(texts(pod.at("/spec/containers/0/command")))
+                .containsSubsequence("java", "/opt/echo-check/EchoCheck.java", "tcp-echo.echo.svc", "7");
+        assertThat(script.at("/data/EchoCheck.java").asText())
+                .isEqualTo(Files.readString(Chart.DIR.resolve("files/EchoCheck.java")))
+                .contains("shutdownOutput()");
+        assertThat(pod.at("/spec/containers/0/image").asText()).isEqualTo(r.container().path("image").asText());
+        assertThat(Chart.render("tests: {enabled: false}").ofKind("Pod")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "service: {port: seven}",
+            "service: {port: 70000}",
+            "service: {type: Ingress}",
+            "service: {externalTrafficPolicy: local}",
+            "service: {loadBalancerSourceRanges: [everyone]}",
+            "replicaCount: \"2\"",
+            "echo: {port: \"7007\"}",
+            "echo: {drainTimeoutSeconds: 30s}",
+            "echo: {idleTimeout: soon}",
+            "echo: {tcp: {noDelay: \"yes\"}}",
+            "autoscaling: {enabled: 1}",
+            "serviceMonitor: {interval: often}",
+            "image: {pullPolicy: Sometimes}",
+            "ports: {echo: 7}",
+    })
+    void schemaRejectsWrongValues(String values) {
+        assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    // ----------------------------------------------------------------------------------------------
+
+    private static void assertProbe(Rendering r, JsonNode probe, String path) {
+        assertThat(probe.at("/httpGet/path").asText()).isEqualTo(path);
+        JsonNode port = probe.at("/httpGet/port");
+        int number = port.isInt() ? port.asInt() : r.containerPort(port.asText());
+        assertThat(number).as("probe %s on the management port", path)
+                .isEqualTo(Integer.parseInt(r.env("QUARKUS_MANAGEMENT_PORT")));
+    }
+
+    private static int targetContainerPort(Rendering r, JsonNode servicePort) {
+        JsonNode target = servicePort.path("targetPort");
+        return target.isInt() ? target.asInt() : r.containerPort(target.asText());
+    }
+
+    private static void assertSelectsThePods(Rendering r, JsonNode selector) {
+        assertThat(selector.size()).isPositive();
+        assertThat(matches(selector, r.deployment().at("/spec/template/metadata/labels"))).as("selects the pods").isTrue();
+    }
+
+    private static boolean matches(JsonNode selector, JsonNode labels) {
+        return StreamSupport.stream(((Iterable<Map.Entry<String, JsonNode>>) selector::fields).spliterator(), false)
+                .allMatch(e -> e.getValue().asText().equals(labels.path(e.getKey()).asText(null)));
+    }
+
+    private static Duration gracePeriod(Rendering r) {
+        return Duration.ofSeconds(r.deployment().at("/spec/template/spec/terminationGracePeriodSeconds").asLong());
+    }
+
+    /** Parses the simple Quarkus durations the chart writes ("30s", "5m"). */
+    static Duration quarkusDuration(String value) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value);
+        assertThat(m.matches()).as("duration %s", value).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(n -> texts.add(n.asText()));
+        return texts;
+    }
+
+    private static JsonNode find(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+        for (JsonNode n : array) {
+            if (test.test(n)) {
+                return n;
+            }
+        }
+        throw new AssertionError("not found in " + array);
+    }
+
+    private static List<String> envNames(Rendering r) {
+        List<String> names = new ArrayList<>();
+        r.container().path("env").forEach(var -> names.add(var.path("name").asText()));
+        return names;
+    }
+
+    /** The environment variables for every key of the application's {@code echo.*} configuration mapping. */
+    static Set<String> echoEnvironmentVariables() {
+        Set<String> names = new TreeSet<>();
+        collect(EchoConfig.class, EchoConfig.class.getAnnotation(ConfigMapping.class).prefix(), names);
+        return names;
+    }
+
+    /** Environment variable -> {@code @WithDefault} value, for the keys of {@code EchoConfig} that have one. */
+    static Map<String, String> echoDefaults() {
+        Map<String, String> defaults = new java.util.TreeMap<>();
+        collectDefaults(EchoConfig.class, "ECHO", defaults);
+        return defaults;
+    }
+
+    private static void collectDefaults(Class<?> mapping, String prefix, Map<String, String> defaults) {
+        for (Method method : mapping.getDeclaredMethods()) {
+            if (method.isDefault() || method.getParameterCount() > 0) {
+                continue;
+            }
+            String name = prefix + "_" + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == EchoConfig.class) {
+                collectDefaults(method.getReturnType(), name, defaults);
+            } else if (method.isAnnotationPresent(io.smallrye.config.WithDefault.class)) {
+                defaults.put(name, method.getAnnotation(io.smallrye.config.WithDefault.class).value());
+            }
+        }
+    }
+
+    private static void collect(Class<?> mapping, String prefix, Set<String> names) {
+        for (Method method : mapping.getDeclaredMethods()) {
+            if (method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())
+                    || method.getParameterCount() > 0) {
+                continue;
+            }
+            String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == EchoConfig.class) {
+                collect(method.getReturnType(), key, names);
+            } else {
+                names.add(key.replaceAll("[^a-zA-Z0-9]", "_").toUpperCase());
+            }
+        }
+    }
+
+    /** The application's default for a configuration key, from application.properties. */
+    static int appDefault(String key) {
+        try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            Properties properties = new Properties();
+            properties.load(reader);
+            return Integer.parseInt(properties.getProperty(key));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String projectVersion() {
+        try {
+            String pom = Files.readString(Path.of("pom.xml"));
+            Matcher m = Pattern.compile("<artifactId>tcp-echo</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+            assertThat(m.find()).isTrue();
+            return m.group(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
