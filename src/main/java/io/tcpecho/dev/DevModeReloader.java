@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.dev.console.DevConsoleManager;
 import io.quarkus.dev.spi.HotReplacementContext;
 
 /**
@@ -24,9 +25,9 @@ public final class DevModeReloader {
     private DevModeReloader() {
     }
 
-    /** Whether live reload is available: only in {@code quarkus:dev}. */
+    /** Whether live reload is available: only in {@code quarkus:dev}, where Quarkus publishes its context. */
     public static boolean enabled() {
-        return EchoHotReplacementSetup.context != null;
+        return DevConsoleManager.getHotReplacementContext() != null;
     }
 
     /**
@@ -34,7 +35,7 @@ public final class DevModeReloader {
      * application was not restarted, or {@code whenRestarted} if it was.
      */
     public static void scanThen(Runnable whenCurrent, Runnable whenRestarted) {
-        HotReplacementContext context = EchoHotReplacementSetup.context;
+        HotReplacementContext context = DevConsoleManager.getHotReplacementContext();
         long now = System.currentTimeMillis();
         long next = nextScan.get();
         if (context == null || now < next || !nextScan.compareAndSet(next, now + MIN_INTERVAL_MILLIS)) {
