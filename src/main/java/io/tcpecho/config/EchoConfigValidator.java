@@ -54,7 +54,7 @@ public final class EchoConfigValidator {
     private static void notNegative(List<String> problems, String key, Duration value) {
         if (value.isNegative()) {
             problems.add("Invalid configuration: %s=%s is negative; allowed: 0s (off) or a positive duration such as 30s"
-                    .formatted(key, value));
+                    .formatted(key, DurationFormat.format(value)));
         }
     }
 }
