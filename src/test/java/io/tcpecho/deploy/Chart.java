@@ -154,19 +154,32 @@ final class Chart {
         }
 
         ObjectNode deployment() {
-            return get("Deployment", RELEASE);
+            return only("Deployment", o -> true);
         }
 
         JsonNode container() {
             return deployment().at("/spec/template/spec/containers/0");
         }
 
+        /** The echo Service: the one that is not the management Service. */
         ObjectNode echoService() {
-            return get("Service", RELEASE);
+            return only("Service", o -> !isManagement(o));
         }
 
         ObjectNode managementService() {
-            return get("Service", RELEASE + "-management");
+            return only("Service", Rendering::isManagement);
+        }
+
+        private static boolean isManagement(JsonNode service) {
+            return "management".equals(service.at("/metadata/labels/app.kubernetes.io~1component").asText());
+        }
+
+        private ObjectNode only(String kind, Predicate<JsonNode> test) {
+            List<ObjectNode> found = ofKind(kind).stream().filter(test).toList();
+            if (found.size() != 1) {
+                throw new AssertionError("expected one " + kind + " in " + names());
+            }
+            return found.get(0);
         }
 
         /** The value of an environment variable of the echo container, or null. */

@@ -1,0 +1,279 @@
+package io.tcpecho.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.tcpecho.deploy.Chart.Rendering;
+
+/**
+ * The container image, built and run here without a Docker engine:
+ * <ol>
+ * <li>a JVM base image is made offline from this machine's JDK ({@link BaseImage});</li>
+ * <li>the Quarkus Jib extension builds the application image on it, exactly as a user would
+ * ({@code ./mvnw package -Dquarkus.container-image.build=true}), and loads it into podman;</li>
+ * <li>the chart's rendered Deployment runs with {@code podman kube play --network=host} on free loopback ports;</li>
+ * <li>through it: echo with half-close, /q/health/ready, /q/metrics, and the chart's helm test pod;</li>
+ * <li>the pod is stopped with the Deployment's grace period: readiness goes DOWN, the listener closes, the
+ * connection in progress completes, and the JVM exits with status 0 (not killed).</li>
+ * </ol>
+ * Needs podman (see environment.md and .ci/run). The only changes made to the rendered Deployment are those host
+ * networking forces on podman: container ports are left out (podman refuses port mappings with host
+ * networking) and the probes' named ports are replaced by their numbers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainerImageIT {
+
+    static final Path WORK = Path.of("target", "image-it");
+    static final String IMAGE = "localhost/tcp-echo/tcp-echo";
+    static final String TAG = "it";
+    static final String NAME = "tcp-echo-it";
+    static final String HOST = "127.0.0.1";
+
+    static int echoPort;
+    static int managementPort;
+    static Rendering rendering;
+    static Path deploymentFile;
+    static Path testPodFile;
+    static String container;
+
+    @BeforeAll
+    static void buildImageAndStartThePod() throws Exception {
+        assertThat(Podman.podman("version").exitCode())
+                .as("podman is needed for this test (apt-get install podman runc; see .ci/run)").isZero();
+        Files.createDirectories(WORK);
+        Path base = BaseImage.prepare(WORK);
+
+        // The user's command, with the offline base image and podman instead of a Docker daemon.
+        Podman.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
+                "-Dquarkus.container-image.build=true",
+                "-Dquarkus.jib.base-jvm-image=tar://" + base,
+                "-Dquarkus.jib.docker-executable-name=podman",
+                "-Dquarkus.container-image.tag=" + TAG,
+                "-Dquarkus.container-image.additional-tags="),
+                Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
+                .orFail("./mvnw package -Dquarkus.container-image.build=true");
+
+        echoPort = freePort();
+        managementPort = freePort();
+        rendering = Chart.render("""
+                fullnameOverride: %s
+                replicaCount: 1
+                image: {repository: %s, tag: %s, pullPolicy: Never}
+                echo: {port: %d, shutdownDelaySeconds: 3, drainTimeoutSeconds: 30}
+                management: {port: %d}
+                tests: {host: %s, port: %d, payloadBytes: 300000}
+                """.formatted(NAME, IMAGE, TAG, echoPort, managementPort, HOST, echoPort));
+
+        deploymentFile = WORK.resolve("deployment.yaml");
+        Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(forPodmanHostNetwork(rendering.get("Deployment", NAME))));
+        testPodFile = WORK.resolve("helm-test.yaml");
+        Files.writeString(testPodFile, Chart.YAML.writeValueAsString(rendering.get("ConfigMap", NAME + "-test"))
+                + Chart.YAML.writeValueAsString(rendering.get("Pod", NAME + "-test")));
+
+        takeDown();
+        Podman.podman("kube", "play", "--network=host", deploymentFile.toString()).orFail("podman kube play");
+        container = Podman.podman("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^" + NAME + "-pod")
+                .orFail("podman ps").output().lines().filter(n -> n.endsWith("-tcp-echo")).findFirst()
+                .orElseThrow(() -> new AssertionError("no tcp-echo container: " + Podman.podman("ps", "-a").output()));
+    }
+
+    @AfterAll
+    static void takeDown() {
+        for (Path file : new Path[] { testPodFile, deploymentFile }) {
+            if (file != null && Files.exists(file)) {
+                Podman.podman("kube", "down", file.toString());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void imageRunsAsNonRootDeclaresItsPortsAndSizesTheHeapFromTheContainer() throws IOException {
+        JsonNode config = Chart.YAML.readTree(Podman.podman("image", "inspect", IMAGE + ":" + TAG)
+                .orFail("podman image inspect").output()).get(0).path("Config");
+        assertThat(config.path("User").asText()).isEqualTo("185");
+        assertThat(config.path("ExposedPorts").has("7007/tcp")).isTrue();
+        assertThat(config.path("ExposedPorts").has("9000/tcp")).isTrue();
+        assertThat(config.path("ExposedPorts").size()).isEqualTo(2);
+        List<String> entrypoint = new ArrayList<>();
+        config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+        assertThat(entrypoint).contains("-XX:MaxRAMPercentage=75.0", "-jar", "quarkus-run.jar");
+
+        JsonNode state = Chart.YAML.readTree(Podman.podman("container", "inspect", container).output()).get(0);
+        assertThat(state.at("/HostConfig/ReadonlyRootfs").asBoolean()).as("read-only root filesystem").isTrue();
+        assertThat(state.at("/Config/User").asText()).startsWith("185");
+    }
+
+    @Test
+    @Order(2)
+    void podBecomesReadyAndEchoesThroughHalfClose() throws Exception {
+        String readiness = rendering.container().at("/readinessProbe/httpGet/path").asText();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> httpStatus(readiness) == 200);
+        for (String probe : List.of("/startupProbe", "/livenessProbe")) {
+            assertThat(httpStatus(rendering.container().at(probe + "/httpGet/path").asText())).as(probe).isEqualTo(200);
+        }
+
+        byte[] payload = new byte[1 << 20];
+        new Random(7).nextBytes(payload);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, echoPort), 5000);
+            socket.setSoTimeout(30_000);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    socket.getOutputStream().write(payload);
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            byte[] echoed = socket.getInputStream().readAllBytes(); // until the server closes after the half-close
+            sent.get(30, TimeUnit.SECONDS);
+            assertThat(echoed).hasSameSizeAs(payload).isEqualTo(payload);
+        }
+        assertThat(httpBody("/q/metrics")).contains("# TYPE");
+    }
+
+    @Test
+    @Order(3)
+    void helmTestPodPasses() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
+        Podman.podman("kube", "play", "--network=host", testPodFile.toString()).orFail("podman kube play (helm test)");
+        String testContainer = NAME + "-test-echo-check";
+        Podman.Result waited = Podman.podman("wait", testContainer).orFail("podman wait");
+        String logs = Podman.podman("logs", testContainer).output();
+        assertThat(waited.output().trim()).as("helm test exit status; logs:%n%s", logs).isEqualTo("0");
+        assertThat(logs).contains("PASS: the same 300000 bytes came back");
+        Podman.podman("kube", "down", testPodFile.toString());
+    }
+
+    @Test
+    @Order(4)
+    void stoppingThePodDrainsTheConnectionInProgressAndExitsCleanly() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
+        long grace = rendering.deployment().at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
+        assertThat(grace).isGreaterThan(33);
+        String pod = Podman.podman("inspect", "--format", "{{.Pod}}", container).orFail("podman inspect").output().trim();
+
+        try (Socket inProgress = new Socket()) {
+            inProgress.connect(new InetSocketAddress(HOST, echoPort), 5000);
+            inProgress.setSoTimeout(30_000);
+            OutputStream out = inProgress.getOutputStream();
+            InputStream in = inProgress.getInputStream();
+            out.write("before stop|".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("before stop|");
+
+            // What the kubelet does: SIGTERM, then SIGKILL after the Deployment's grace period.
+            Path stopLog = WORK.resolve("pod-stop.log");
+            Process stop = Podman.start(stopLog, "podman", "pod", "stop", "--time", String.valueOf(grace), pod);
+
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> httpStatus("/q/health/ready") == 503);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThatThrownBy(() -> new Socket(HOST, echoPort).close()).isInstanceOf(ConnectException.class));
+            assertThat(stop.isAlive()).as("the connection in progress keeps the server alive").isTrue();
+
+            out.write("after the listener closed".getBytes(StandardCharsets.US_ASCII));
+            inProgress.shutdownOutput();
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("after the listener closed");
+
+            assertThat(stop.waitFor(grace + 30, TimeUnit.SECONDS)).as("podman pod stop finished").isTrue();
+            assertThat(stop.exitValue()).as(Files.readString(stopLog)).isZero();
+        }
+        JsonNode state = Chart.YAML.readTree(Podman.podman("container", "inspect", container).output()).get(0).path("State");
+        String logs = Podman.podman("logs", container).output();
+        assertThat(state.path("Running").asBoolean()).isFalse();
+        assertThat(state.path("OOMKilled").asBoolean()).isFalse();
+        assertThat(state.path("ExitCode").asInt()).as("exit status after SIGTERM (137 = killed at the end of the"
+                + " grace period); logs:%n%s", logs).isZero();
+    }
+
+    // ----------------------------------------------------------------------------------------------
+
+    /** The rendered Deployment, with the two changes podman's host networking requires (see the class comment). */
+    static ObjectNode forPodmanHostNetwork(ObjectNode deployment) {
+        ObjectNode copy = deployment.deepCopy();
+        for (JsonNode c : copy.at("/spec/template/spec/containers")) {
+            ObjectNode container = (ObjectNode) c;
+            ArrayNode ports = (ArrayNode) container.remove("ports");
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                JsonNode httpGet = container.path(probe).path("httpGet");
+                if (httpGet instanceof ObjectNode get && get.path("port").isTextual()) {
+                    for (JsonNode port : ports) {
+                        if (port.path("name").asText().equals(get.path("port").asText())) {
+                            get.put("port", port.path("containerPort").asInt());
+                        }
+                    }
+                    assertThat(get.path("port").isInt()).as("%s port resolved", probe).isTrue();
+                }
+            }
+        }
+        return copy;
+    }
+
+    static int httpStatus(String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + HOST + ":" + managementPort + path)
+                    .toURL().openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(5000);
+            try {
+                return connection.getResponseCode();
+            } finally {
+                connection.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static String httpBody(String path) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + HOST + ":" + managementPort + path)
+                .toURL().openConnection();
+        connection.setConnectTimeout(2000);
+        connection.setReadTimeout(5000);
+        try (InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+}
