@@ -149,18 +149,20 @@ public final class Bench {
             base.kill();
         }
 
-        // Idle memory: fresh servers, one unmeasured pass of 10,000 connections, then the measured one.
+        // Idle memory: a fresh server; 200 connections opened, checked and closed first, so that one-time costs
+        // (classes, JIT, the allocator's first chunks) are not counted per connection; then VmRSS before and
+        // while holding the idle connections.
         Map<String, double[]> idle = new LinkedHashMap<>();
         int idleConnections = quick ? 2000 : 10_000;
         for (String name : List.of("ours", "baseline")) {
             Server server = name.equals("ours") ? startOurs(ourPort, managementPort) : startBaseline(basePort);
             try {
-                idleRun(server, idleConnections, null);
-                Thread.sleep(3000);
+                idleRun(server, 200, null);
+                Thread.sleep(1000);
                 double[] rss = new double[2];
                 idleRun(server, idleConnections, rss);
                 idle.put(name, rss);
-                say(String.format(Locale.ROOT, "idle %s: RSS %.0f KiB before, %.0f KiB with %d connections: %.2f KiB per connection",
+                say(String.format(Locale.ROOT, "idle %s: VmRSS %.0f KiB before, %.0f KiB with %d connections: %.2f KiB per connection",
                         name, rss[0], rss[1], idleConnections, (rss[1] - rss[0]) / idleConnections));
             } catch (IOException e) {
                 failures.add("idle against " + name + ": " + e.getMessage());
@@ -332,7 +334,7 @@ public final class Bench {
     private void idleRun(Server server, int connections, double[] rss) throws Exception {
         long before = server.rssKiB();
         List<String> command = clientCommand(List.of("idle", "-c", Integer.toString(connections), "--hold",
-                rss == null ? "1s" : "12s"), server.port);
+                rss == null ? "0s" : "10s"), server.port);
         Process process = new ProcessBuilder(command).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         String line;
@@ -342,7 +344,7 @@ public final class Bench {
             if (line.startsWith("HOLDING")) {
                 held = true;
                 if (rss != null) {
-                    Thread.sleep(5000); // let the server settle
+                    Thread.sleep(3000); // let the server settle
                     rss[0] = before;
                     rss[1] = server.rssKiB();
                 }
