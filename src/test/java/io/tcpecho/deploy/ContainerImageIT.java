@@ -74,6 +74,8 @@ class ContainerImageIT {
                 .as("podman is needed for this test (apt-get install podman runc; see .ci/run)").isZero();
         Files.createDirectories(WORK);
         Path base = BaseImage.prepare(WORK);
+        // The previous run's image would otherwise be left behind untagged at every run.
+        Podman.podman("rmi", "--force", IMAGE + ":" + TAG);
 
         // The user's command, with the offline base image and podman instead of a Docker daemon.
         Podman.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
