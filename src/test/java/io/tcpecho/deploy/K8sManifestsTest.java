@@ -72,6 +72,16 @@ class K8sManifestsTest {
     }
 
     @Test
+    void kustomizeBuildsExactlyTheseObjects() {
+        // `kubectl apply -k` needs a server, `kubectl kustomize` does not: it is what apply -k would send.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Podman.run(List.of("sh", "-c", "command -v kubectl"), Map.of(),
+                Path.of("."), java.time.Duration.ofSeconds(10)).exitCode() == 0, "kubectl is not installed");
+        String built = Podman.run(List.of("kubectl", "kustomize", DIR.toString()), Map.of(), Path.of("."),
+                java.time.Duration.ofMinutes(1)).orFail("kubectl kustomize k8s/").output();
+        assertThat(Chart.parse(built)).containsExactlyInAnyOrderElementsOf(expectedFiles().values());
+    }
+
+    @Test
     void manifestsAreTheProductionShape() throws IOException {
         // The same facts HelmChartTest checks on the chart, read back from the files kubectl applies.
         List<ObjectNode> objects = new ArrayList<>();
