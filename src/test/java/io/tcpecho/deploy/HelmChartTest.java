@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,33 @@ class HelmChartTest {
                     name -> collectValuePaths(path.isEmpty() ? name : path + "." + name, node.get(name), readme, missing));
         } else {
             missing.add(path);
+        }
+    }
+
+    @Test
+    void chartPackagesWithItsSchemaAndTestScript() throws IOException {
+        Path destination = Files.createTempDirectory("tcp-echo-chart-package-");
+        try {
+            new com.marcnuri.helm.Helm(Chart.DIR).packageIt().withDestination(destination).call();
+            Path archive = destination.resolve("tcp-echo-0.1.0.tgz");
+            assertThat(archive).isNotEmptyFile();
+            List<String> entries = new ArrayList<>();
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(archive))) {
+                byte[] tar = in.readAllBytes();
+                for (int offset = 0; offset + 512 <= tar.length; ) {
+                    String name = new String(tar, offset, 100, StandardCharsets.US_ASCII).replace("\0", "").trim();
+                    if (name.isEmpty()) {
+                        break;
+                    }
+                    long size = Long.parseLong(new String(tar, offset + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
+                    entries.add(name);
+                    offset += 512 + (int) ((size + 511) / 512 * 512);
+                }
+            }
+            assertThat(entries).contains("tcp-echo/Chart.yaml", "tcp-echo/values.yaml", "tcp-echo/values.schema.json",
+                    "tcp-echo/files/EchoCheck.java", "tcp-echo/templates/tests/echo-test.yaml", "tcp-echo/README.md");
+        } finally {
+            BaseImage.deleteRecursively(destination);
         }
     }
 
