@@ -119,6 +119,9 @@ public final class Bench {
 
         Server ours = startOurs(ourPort, managementPort);
         Server base = startBaseline(basePort);
+        Path ourLog = Path.of(System.getProperty("java.io.tmpdir"), "tcp-echo-bench-ours.log");
+        Files.readAllLines(ourLog).stream().filter(l -> l.contains("Echo server listening")).reduce((a, b) -> b)
+                .ifPresent(l -> say("ours: " + l.substring(l.indexOf("Echo server"))));
         Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> p99s = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> p50s = new LinkedHashMap<>();
@@ -379,7 +382,8 @@ public final class Bench {
         md.append("## Machine\n\n```\n").append(machine()).append("```\n\n");
         md.append("## Settings\n\n");
         md.append("- Both servers' JVM flags: `").append(String.join(" ", serverJvm)).append("`\n");
-        md.append("- Ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed")
+        md.append("- Ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed, ")
+                .append("Quarkus' default event-loop count (see the log below)")
                 .append(serverEnv.isEmpty() ? "" : ", plus environment `" + serverEnv + "`").append(".\n");
         md.append("- Baseline: `io.tcpecho.bench.NettyEchoBaseline` (src/bench/java), Netty ")
                 .append("epoll, pooled allocator, Netty's default event-loop count (2 x CPUs), 1 acceptor thread.\n");
