@@ -118,6 +118,8 @@ class ContainerImageIT {
                 Podman.podman("kube", "down", file.toString());
             }
         }
+        // podman keeps the helm test's ConfigMap volume after kube down; a later run must not see stale content.
+        Podman.podman("volume", "rm", "--force", NAME + "-test");
     }
 
     @Test
