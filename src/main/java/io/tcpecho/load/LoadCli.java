@@ -356,15 +356,15 @@ public final class LoadCli implements Runnable {
         }
     }
 
-    /** Bytes with an optional unit: 64, 64B, 4K, 4KiB, 32M, 32MiB, 1G (units are powers of 1024). */
+    /** Bytes with an optional unit: 64, 64B, 4K, 4Ki, 4KiB, 32M, 32MiB, 1G (units are powers of 1024). */
     static final class SizeConverter implements ITypeConverter<Long> {
         private static final java.util.regex.Pattern SIZE =
-                java.util.regex.Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+                java.util.regex.Pattern.compile("(\\d+)\\s*([kmgt]?)(ib|b|i)?", java.util.regex.Pattern.CASE_INSENSITIVE);
 
         @Override
         public Long convert(String value) {
             Matcher m = SIZE.matcher(value.trim());
-            if (!m.matches() || (m.group(2).isEmpty() && m.group(3) != null && m.group(3).equalsIgnoreCase("ib"))) {
+            if (!m.matches() || (m.group(2).isEmpty() && m.group(3) != null && !m.group(3).equalsIgnoreCase("b"))) {
                 throw new TypeConversionException("'" + value + "' is not a size such as 64, 4KiB, 32MiB or 1GiB");
             }
             int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {

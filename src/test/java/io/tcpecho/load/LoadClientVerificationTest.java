@@ -113,6 +113,25 @@ class LoadClientVerificationTest {
     }
 
     @Test
+    void parsesSizesAndDurations() {
+        LoadCli.SizeConverter sizes = new LoadCli.SizeConverter();
+        assertThat(sizes.convert("64")).isEqualTo(64);
+        assertThat(sizes.convert("64B")).isEqualTo(64);
+        assertThat(sizes.convert("4K")).isEqualTo(4096);
+        assertThat(sizes.convert("4Ki")).isEqualTo(4096);
+        assertThat(sizes.convert("32MiB")).isEqualTo(32L << 20);
+        assertThat(sizes.convert("1gib")).isEqualTo(1L << 30);
+        LoadCli.DurationConverter durations = new LoadCli.DurationConverter();
+        assertThat(durations.convert("500ms")).isEqualTo(500_000_000L);
+        assertThat(durations.convert("10")).isEqualTo(10_000_000_000L);
+        assertThat(durations.convert("2m")).isEqualTo(120_000_000_000L);
+        for (String bad : new String[] { "lots", "1Xi", "iB", "-1", "1.5M" }) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sizes.convert(bad)).as(bad)
+                    .isInstanceOf(picocli.CommandLine.TypeConversionException.class);
+        }
+    }
+
+    @Test
     void writesJson() throws Exception {
         java.nio.file.Path json = java.nio.file.Files.createTempFile("load", ".json");
         try (BrokenEchoServer server = new BrokenEchoServer(Fault.NONE)) {
