@@ -85,9 +85,9 @@ public final class Bench {
         String pingpongTime = quick ? "3s" : "8s";
         String churnTime = quick ? "3s" : "8s";
         return List.of(
-                new Workload("bulk1", "bulk, 1 connection x 1 GiB, half-close",
+                new Workload("bulk1", "bulk, 1 connection x " + (quick ? "256 MiB" : "1 GiB") + ", half-close",
                         List.of("bulk", "-c", "1", "-s", quick ? "256MiB" : "1GiB"), "mibPerSecond", "MiB/s"),
-                new Workload("bulk16", "bulk, 16 connections x 64 MiB, half-close",
+                new Workload("bulk16", "bulk, 16 connections x " + (quick ? "16 MiB" : "64 MiB") + ", half-close",
                         List.of("bulk", "-c", "16", "-s", quick ? "16MiB" : "64MiB"), "mibPerSecond", "MiB/s"),
                 new Workload("pingpong", "pingpong, 64 connections, 64 B",
                         List.of("pingpong", "-c", "64", "-m", "64", "-d", pingpongTime, "-w", "2s"), "messagesPerSecond",
