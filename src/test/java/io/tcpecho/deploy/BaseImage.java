@@ -43,8 +43,15 @@ final class BaseImage {
                 "--no-man-pages", "--compress=2", "--output", rootfs.resolve("opt/java").toString()),
                 Map.of(), workDir, Duration.ofMinutes(5)).orFail("jlink");
 
-        // The runtime's native libraries and everything they link against, at the same paths as here.
+        // The runtime's native libraries and everything they link against, at the same paths as here, plus
+        // the glibc libraries that Netty's native epoll transport loads (without them it falls back to NIO).
         TreeSet<String> libraries = new TreeSet<>(List.of("/lib64/ld-linux-x86-64.so.2"));
+        for (String glibc : List.of("libdl.so.2", "librt.so.1", "libpthread.so.0", "libm.so.6")) {
+            Path library = Path.of("/lib/x86_64-linux-gnu", glibc);
+            if (Files.exists(library)) {
+                libraries.add(library.toString());
+            }
+        }
         List<String> ldd = new ArrayList<>(List.of("ldd"));
         try (var files = Files.walk(rootfs.resolve("opt/java"))) {
             files.filter(f -> f.getFileName().toString().endsWith(".so") || f.endsWith("bin/java"))

@@ -138,6 +138,8 @@ class ContainerImageIT {
         JsonNode state = Chart.YAML.readTree(Podman.podman("container", "inspect", container).output()).get(0);
         assertThat(state.at("/HostConfig/ReadonlyRootfs").asBoolean()).as("read-only root filesystem").isTrue();
         assertThat(state.at("/Config/User").asText()).startsWith("185");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Podman.podman("logs", container).output())
+                .as("the image runs the native epoll transport").contains("transport native (EpollTransport)"));
     }
 
     @Test
