@@ -34,10 +34,13 @@ public interface EchoConfig {
     int maxConnections();
 
     /**
-     * Bytes a connection may have queued for sending before the server stops reading from it.
-     * This bounds the memory a client that does not read can make the server hold.
+     * Bytes a connection may have queued for sending before the server stops reading from it; reading
+     * resumes when the queue is below half. This bounds the memory a client that does not read can make
+     * the server hold. Netty reads up to 64 KiB at a time, so a bound of 64 KiB would pause and resume
+     * reading after almost every read of a bulk transfer (bench/NOTES.md: 0.91x the baseline's MiB/s);
+     * 256 KiB lets a few reads batch and is still small.
      */
-    @WithDefault("65536")
+    @WithDefault("262144")
     int writeQueueHighWaterMark();
 
     /** How long connections in progress may take to finish when the server shuts down. */
