@@ -32,19 +32,12 @@ final class ChurnWorkload {
         for (int i = 0; i < slots; i++) {
             churn.next();
         }
-        run.sleep(warmupNanos);
-        run.takeLatencies();
-        long connectionsBefore = run.connectionsDone.sum();
-        long bytesBefore = run.bytesReceived.sum();
-        long begin = System.nanoTime();
-        run.sleep(durationNanos);
-        long elapsed = System.nanoTime() - begin;
-        long connections = run.connectionsDone.sum() - connectionsBefore;
-        long bytes = run.bytesReceived.sum() - bytesBefore;
-        var latencies = run.takeLatencies();
+        LoadRun.Window window = run.measure(warmupNanos, durationNanos);
         churn.stop = true;
         run.await(churn.slotsDone, 0);
-        return result.measured(run, elapsed, latencies).window(connections, bytes, connections);
+        // Each connection carries one message: both rates are connections per second.
+        return result.measured(run, window.elapsedNanos(), window.latencies())
+                .window(window.connections(), window.bytesEchoed(), window.connections());
     }
 
     private void next() {

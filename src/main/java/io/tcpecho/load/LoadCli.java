@@ -110,6 +110,34 @@ public final class LoadCli implements Runnable {
         }
     }
 
+    /** Options of the workloads that repeat a message for a measured duration after a warm-up. */
+    static final class TimedMessages {
+        @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "64", converter = SizeConverter.class,
+                description = "Bytes per message (default: ${DEFAULT-VALUE}).")
+        long messageSize;
+
+        @Option(names = { "-d", "--duration" }, defaultValue = "10s", converter = DurationConverter.class,
+                description = "Measured duration (default: ${DEFAULT-VALUE}).")
+        long durationNanos;
+
+        @Option(names = { "-w", "--warmup" }, defaultValue = "2s", converter = DurationConverter.class,
+                description = "Unmeasured warm-up before it (default: ${DEFAULT-VALUE}).")
+        long warmupNanos;
+
+        void validate(Workload workload) {
+            workload.positive("--message-size", messageSize);
+            workload.positive("--duration", durationNanos);
+            if (messageSize > Integer.MAX_VALUE) {
+                throw new ParameterException(workload.spec.commandLine(), "--message-size must be below 2 GiB");
+            }
+        }
+
+        LoadResult describe(LoadResult result) {
+            return result.parameter("messageSize", messageSize).parameter("durationSeconds", durationNanos / 1e9)
+                    .parameter("warmupSeconds", warmupNanos / 1e9);
+        }
+    }
+
     /** Runs one workload with the common options and reports. */
     abstract static class Workload implements Callable<Integer> {
         @Mixin
@@ -209,35 +237,20 @@ public final class LoadCli implements Runnable {
         @Option(names = { "-c", "--connections" }, defaultValue = "64", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
-        @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "64", converter = SizeConverter.class,
-                description = "Bytes per message (default: ${DEFAULT-VALUE}).")
-        long messageSize;
-
-        @Option(names = { "-d", "--duration" }, defaultValue = "10s", converter = DurationConverter.class,
-                description = "Measured duration (default: ${DEFAULT-VALUE}).")
-        long durationNanos;
-
-        @Option(names = { "-w", "--warmup" }, defaultValue = "2s", converter = DurationConverter.class,
-                description = "Unmeasured warm-up before it (default: ${DEFAULT-VALUE}).")
-        long warmupNanos;
+        @Mixin
+        TimedMessages timed;
 
         @Override
         void validate() {
             positive("--connections", connections);
-            positive("--message-size", messageSize);
-            positive("--duration", durationNanos);
-            if (messageSize > Integer.MAX_VALUE) {
-                throw new ParameterException(spec.commandLine(), "--message-size must be below 2 GiB");
-            }
+            timed.validate(this);
         }
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
-            result.parameter("connections", connections).parameter("messageSize", messageSize)
-                    .parameter("durationSeconds", durationNanos / 1e9).parameter("warmupSeconds", warmupNanos / 1e9)
-                    .latencyOf("message round trip");
-            return PingPongWorkload.run(run, result, connections, (int) messageSize, warmupNanos, durationNanos,
-                    common.connectTimeoutMillis());
+            timed.describe(result.parameter("connections", connections)).latencyOf("message round trip");
+            return PingPongWorkload.run(run, result, connections, (int) timed.messageSize, timed.warmupNanos,
+                    timed.durationNanos, common.connectTimeoutMillis());
         }
     }
 
@@ -248,17 +261,8 @@ public final class LoadCli implements Runnable {
                 description = "Connections open in parallel (default: ${DEFAULT-VALUE}).")
         int slots;
 
-        @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "64", converter = SizeConverter.class,
-                description = "Bytes per connection (default: ${DEFAULT-VALUE}).")
-        long messageSize;
-
-        @Option(names = { "-d", "--duration" }, defaultValue = "10s", converter = DurationConverter.class,
-                description = "Measured duration (default: ${DEFAULT-VALUE}).")
-        long durationNanos;
-
-        @Option(names = { "-w", "--warmup" }, defaultValue = "2s", converter = DurationConverter.class,
-                description = "Unmeasured warm-up before it (default: ${DEFAULT-VALUE}).")
-        long warmupNanos;
+        @Mixin
+        TimedMessages timed;
 
         @Option(names = "--half-close", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Half-close after sending and expect the server's EOF; else close after the echo (default: ${DEFAULT-VALUE}).")
@@ -267,20 +271,15 @@ public final class LoadCli implements Runnable {
         @Override
         void validate() {
             positive("--connections", slots);
-            positive("--message-size", messageSize);
-            positive("--duration", durationNanos);
-            if (messageSize > Integer.MAX_VALUE) {
-                throw new ParameterException(spec.commandLine(), "--message-size must be below 2 GiB");
-            }
+            timed.validate(this);
         }
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
-            result.parameter("connections", slots).parameter("messageSize", messageSize)
-                    .parameter("durationSeconds", durationNanos / 1e9).parameter("warmupSeconds", warmupNanos / 1e9)
-                    .parameter("halfClose", halfClose).latencyOf("connection, connect to close");
-            return ChurnWorkload.run(run, result, slots, (int) messageSize, halfClose, warmupNanos, durationNanos,
-                    common.connectTimeoutMillis());
+            timed.describe(result.parameter("connections", slots)).parameter("halfClose", halfClose)
+                    .latencyOf("connection, connect to close");
+            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, halfClose, timed.warmupNanos,
+                    timed.durationNanos, common.connectTimeoutMillis());
         }
     }
 

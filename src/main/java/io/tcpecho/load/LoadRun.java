@@ -142,6 +142,23 @@ final class LoadRun implements AutoCloseable {
         failed.await(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** What a measured window of a run saw, from its start to its end. */
+    record Window(long elapsedNanos, long messages, long connections, long bytesEchoed, Histogram latencies) {
+    }
+
+    /** Lets {@code warmupNanos} pass unmeasured, then measures the next {@code durationNanos} (or until the run fails). */
+    Window measure(long warmupNanos, long durationNanos) throws InterruptedException {
+        sleep(warmupNanos);
+        takeLatencies();
+        long messagesBefore = messages.sum();
+        long connectionsBefore = connectionsDone.sum();
+        long bytesBefore = bytesReceived.sum();
+        long begin = System.nanoTime();
+        sleep(durationNanos);
+        return new Window(System.nanoTime() - begin, messages.sum() - messagesBefore,
+                connectionsDone.sum() - connectionsBefore, bytesReceived.sum() - bytesBefore, takeLatencies());
+    }
+
     /** Returns the latencies recorded since the last call and starts a new interval. */
     Histogram takeLatencies() {
         return latency.getIntervalHistogram();

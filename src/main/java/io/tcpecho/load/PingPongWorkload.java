@@ -28,19 +28,11 @@ final class PingPongWorkload {
             return result.measured(run, 0, run.takeLatencies());
         }
         handlers.forEach(h -> h.channel.eventLoop().execute(h::next));
-        run.sleep(warmupNanos);
-        run.takeLatencies();
-        long messagesBefore = run.messages.sum();
-        long bytesBefore = run.bytesReceived.sum();
-        long begin = System.nanoTime();
-        run.sleep(durationNanos);
-        long elapsed = System.nanoTime() - begin;
-        long messages = run.messages.sum() - messagesBefore;
-        long bytes = run.bytesReceived.sum() - bytesBefore;
-        var latencies = run.takeLatencies();
+        LoadRun.Window window = run.measure(warmupNanos, durationNanos);
         handlers.forEach(h -> h.stop = true);
         run.await(done, 0);
-        return result.measured(run, elapsed, latencies).window(messages, bytes, 0);
+        return result.measured(run, window.elapsedNanos(), window.latencies())
+                .window(window.messages(), window.bytesEchoed(), 0);
     }
 
     private static final class Handler extends EchoHandler {
