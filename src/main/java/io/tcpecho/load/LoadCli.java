@@ -116,11 +116,11 @@ public final class LoadCli implements Runnable {
                 description = "Bytes per message (default: ${DEFAULT-VALUE}).")
         long messageSize;
 
-        @Option(names = { "-d", "--duration" }, defaultValue = "10s", converter = DurationConverter.class,
+        @Option(names = { "-d", "--duration" }, paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
                 description = "Measured duration (default: ${DEFAULT-VALUE}).")
         long durationNanos;
 
-        @Option(names = { "-w", "--warmup" }, defaultValue = "2s", converter = DurationConverter.class,
+        @Option(names = { "-w", "--warmup" }, paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
                 description = "Unmeasured warm-up before it (default: ${DEFAULT-VALUE}).")
         long warmupNanos;
 
