@@ -102,7 +102,7 @@ class HelmChartTest {
                 }
             }
             assertThat(entries).contains("tcp-echo/Chart.yaml", "tcp-echo/values.yaml", "tcp-echo/values.schema.json",
-                    "tcp-echo/files/EchoCheck.java", "tcp-echo/templates/tests/echo-test.yaml", "tcp-echo/README.md");
+                    "tcp-echo/templates/tests/echo-test.yaml", "tcp-echo/README.md");
         } finally {
             BaseImage.deleteRecursively(destination);
         }
@@ -317,7 +317,7 @@ class HelmChartTest {
         assertProbe(r, r.container().path("readinessProbe"), "/q/health/ready");
         // The helm test goes through the Service, on the Service's port.
         assertThat(texts(r.get("Pod", "tcp-echo-test").at("/spec/containers/0/command")))
-                .contains("tcp-echo.echo.svc", "7777");
+                .contains("tcp-echo.echo.svc:7777");
     }
 
     @Test
@@ -425,15 +425,12 @@ class HelmChartTest {
     void helmTestSendsThroughTheServiceAndChecksTheEcho() throws IOException {
         Rendering r = Chart.render("");
         ObjectNode pod = r.get("Pod", "tcp-echo-test");
-        ObjectNode script = r.get("ConfigMap", "tcp-echo-test");
         assertThat(pod.path("metadata").path("annotations").path(Chart.HOOK_ANNOTATION).asText()).isEqualTo("test");
-        assertThat(script.path("metadata").path("annotations").path(Chart.HOOK_ANNOTATION).asText()).isEqualTo("test");
         assertThat(pod.at("/spec/restartPolicy").asText()).isEqualTo("Never");
-        assertThat(texts(pod.at("/spec/containers/0/command")))
-                .containsSubsequence("java", "/opt/echo-check/EchoCheck.java", "tcp-echo.echo.svc", "7");
-        assertThat(script.at("/data/EchoCheck.java").asText())
-                .isEqualTo(Files.readString(Chart.DIR.resolve("files/EchoCheck.java")))
-                .contains("shutdownOutput()");
+        // The shipped load client's bulk workload half-closes and verifies every byte and the EOF.
+        assertThat(texts(pod.at("/spec/containers/0/command"))).containsSubsequence("java", "-jar", "quarkus-run.jar",
+                "load", "bulk", "--target", "tcp-echo.echo.svc:7", "--size", "262144", "--timeout", "60s");
+        assertThat(texts(pod.at("/spec/containers/0/command"))).doesNotContain("--no-half-close");
         assertThat(pod.at("/spec/containers/0/image").asText()).isEqualTo(r.container().path("image").asText());
         assertThat(Chart.render("tests: {enabled: false}").ofKind("Pod")).isEmpty();
     }
