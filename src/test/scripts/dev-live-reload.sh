@@ -27,17 +27,20 @@ fail() {
   exit 1
 }
 
+# OpenBSD netcat: -N half-closes after stdin ends, which the echo needs to finish.
+nc=$(command -v nc.openbsd || command -v nc) || { echo "FAIL: needs netcat-openbsd" >&2; exit 1; }
+
 # free_port: a random high port that nothing on loopback listens on.
 free_port() {
   local candidate
   while true; do
     candidate=$((20000 + RANDOM % 40000))
-    nc -z 127.0.0.1 "$candidate" 2>/dev/null || { echo "$candidate"; return; }
+    "$nc" -z 127.0.0.1 "$candidate" 2>/dev/null || { echo "$candidate"; return; }
   done
 }
 
 # echo_once PORT TEXT: what the echo service on PORT answers to TEXT followed by a half-close.
-echo_once() { printf '%s' "$2" | timeout 5 nc -N 127.0.0.1 "$1" 2>/dev/null || true; }
+echo_once() { printf '%s' "$2" | timeout 5 "$nc" -N 127.0.0.1 "$1" 2>/dev/null || true; }
 
 # await_echo PORT TEXT EXPECTED: connect until the answer is EXPECTED. A connection that triggers a
 # reload is closed by the old application, so retrying is part of the protocol.
