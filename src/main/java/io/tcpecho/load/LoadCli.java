@@ -110,6 +110,13 @@ public final class LoadCli implements Runnable {
         }
     }
 
+    /** How the workloads that stream a payload end each connection. */
+    static final class HalfClose {
+        @Option(names = "--half-close", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Half-close after sending and expect the server's EOF; else close after the echo (default: ${DEFAULT-VALUE}).")
+        boolean halfClose;
+    }
+
     /** Options of the workloads that repeat a message for a measured duration after a warm-up. */
     static final class TimedMessages {
         @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "64", converter = SizeConverter.class,
@@ -211,9 +218,8 @@ public final class LoadCli implements Runnable {
                 description = "Bytes per write (default: ${DEFAULT-VALUE}).")
         long chunk;
 
-        @Option(names = "--half-close", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Half-close after sending and expect the server's EOF (default: ${DEFAULT-VALUE}).")
-        boolean halfClose;
+        @Mixin
+        HalfClose end;
 
         @Override
         void validate() {
@@ -225,8 +231,8 @@ public final class LoadCli implements Runnable {
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
-                    .parameter("halfClose", halfClose).latencyOf("time to echo a connection's whole stream");
-            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), halfClose,
+                    .parameter("halfClose", end.halfClose).latencyOf("time to echo a connection's whole stream");
+            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), end.halfClose,
                     common.connectTimeoutMillis());
         }
     }
@@ -264,9 +270,8 @@ public final class LoadCli implements Runnable {
         @Mixin
         TimedMessages timed;
 
-        @Option(names = "--half-close", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Half-close after sending and expect the server's EOF; else close after the echo (default: ${DEFAULT-VALUE}).")
-        boolean halfClose;
+        @Mixin
+        HalfClose end;
 
         @Override
         void validate() {
@@ -276,9 +281,9 @@ public final class LoadCli implements Runnable {
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
-            timed.describe(result.parameter("connections", slots)).parameter("halfClose", halfClose)
+            timed.describe(result.parameter("connections", slots)).parameter("halfClose", end.halfClose)
                     .latencyOf("connection, connect to close");
-            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, halfClose, timed.warmupNanos,
+            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, end.halfClose, timed.warmupNanos,
                     timed.durationNanos, common.connectTimeoutMillis());
         }
     }
