@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.Http;
 import io.tcpecho.testing.ServerProcess;
 
 /** The packaged jar as production runs it: start-up errors, SIGTERM drain, exit status, logs. */
@@ -90,7 +90,7 @@ class PackagedServerIT {
                 healthy.write(new byte[] { 7 });
                 assertThat(healthy.read(1)).containsExactly(7);
             }
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(metrics(server))
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Http.body(server.managementUrl("/q/metrics")))
                     .containsPattern("echo_connections_closed_total\\{reason=\"reset\",?} 50.0"));
             assertThat(server.output()).doesNotContain("Exception").doesNotContain("\tat ");
         }
@@ -123,13 +123,6 @@ class PackagedServerIT {
             assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
                     .contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (echo.host:echo.port)")
                     .contains("in use"));
-        }
-    }
-
-    private static String metrics(ServerProcess server) throws IOException {
-        var url = java.net.URI.create("http://" + EchoClient.HOST + ":" + server.managementPort() + "/q/metrics").toURL();
-        try (var in = url.openStream()) {
-            return new String(in.readAllBytes());
         }
     }
 }

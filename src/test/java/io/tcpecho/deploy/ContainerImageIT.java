@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +34,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.tcpecho.deploy.Chart.Rendering;
+import io.tcpecho.testing.Http;
 
 /**
  * The container image, built and run here without a Docker engine:
@@ -247,31 +246,11 @@ class ContainerImageIT {
     }
 
     static int httpStatus(String path) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + HOST + ":" + managementPort + path)
-                    .toURL().openConnection();
-            connection.setConnectTimeout(2000);
-            connection.setReadTimeout(5000);
-            try {
-                return connection.getResponseCode();
-            } finally {
-                connection.disconnect();
-            }
-        } catch (IOException e) {
-            return -1;
-        }
+        return Http.status("http://" + HOST + ":" + managementPort + path);
     }
 
     static String httpBody(String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create("http://" + HOST + ":" + managementPort + path)
-                .toURL().openConnection();
-        connection.setConnectTimeout(2000);
-        connection.setReadTimeout(5000);
-        try (InputStream in = connection.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            connection.disconnect();
-        }
+        return Http.body("http://" + HOST + ":" + managementPort + path);
     }
 
     static int freePort() throws IOException {

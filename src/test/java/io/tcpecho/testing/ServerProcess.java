@@ -1,9 +1,7 @@
 package io.tcpecho.testing;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +76,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */
-    public ServerProcess awaitReady(Duration timeout) throws IOException, InterruptedException {
+    public ServerProcess awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -94,19 +92,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** The HTTP status of {@code /q/health/ready}, or -1 when nothing answers. */
     public int readinessStatus() {
-        try {
-            HttpURLConnection http = (HttpURLConnection) URI
-                    .create("http://" + EchoClient.HOST + ":" + managementPort + "/q/health/ready").toURL().openConnection();
-            http.setConnectTimeout(1_000);
-            http.setReadTimeout(2_000);
-            try {
-                return http.getResponseCode();
-            } finally {
-                http.disconnect();
-            }
-        } catch (IOException nothingListening) {
-            return -1;
-        }
+        return Http.status(managementUrl("/q/health/ready"));
+    }
+
+    public String managementUrl(String path) {
+        return "http://" + EchoClient.HOST + ":" + managementPort + path;
     }
 
     /** Sends SIGTERM, as Kubernetes does to stop a pod. */
