@@ -11,7 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.DuplexChannelConfig;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
@@ -33,31 +33,35 @@ final class EchoConnection {
     private final long openedAt = System.nanoTime();
     private CloseReason reason;
 
-    EchoConnection(NetSocketInternal socket, EchoMetrics metrics, ConnectionRegistry registry) {
-        this.socket = socket;
-        this.channel = socket.channelHandlerContext().channel();
+    EchoConnection(NetSocket socket, EchoMetrics metrics, ConnectionRegistry registry) {
+        this.socket = EchoChannels.internal(socket);
+        this.channel = EchoChannels.prepare(socket);
         this.metrics = metrics;
         this.registry = registry;
     }
 
+    /**
+     * Starts the echo. The connection may have been held before (see {@link HeldConnection}) and may even be
+     * closed already: it is counted as opened and closed all the same, exactly once.
+     */
     void start(int maxConnections, int writeQueueHighWaterMark, Duration idleTimeout) {
         metrics.opened();
-        socket.closeHandler(v -> closed());
-        if (!registry.admit(this, maxConnections)) {
+        boolean admitted = registry.admit(this, maxConnections);
+        // The channel's own close future, unlike Vert.x's close handler, also reports a close that came first.
+        channel.closeFuture().addListener(closed -> closed());
+        if (!admitted) {
             abort(CloseReason.OVER_LIMIT);
             return;
         }
-        // Without this, Netty closes the whole channel on the client's FIN and drops the queued echo.
-        ((DuplexChannelConfig) channel.config()).setAllowHalfClosure(true);
         socket.setWriteQueueMaxSize(writeQueueHighWaterMark);
         socket.exceptionHandler(this::failed);
         socket.eventHandler(this::userEvent);
         socket.drainHandler(v -> channel.config().setAutoRead(true));
         socket.messageHandler(this::echo);
         if (!idleTimeout.isZero()) {
-            channel.pipeline().addBefore("handler", IdleTimeoutHandler.NAME, new IdleTimeoutHandler(idleTimeout, this));
+            EchoChannels.addBeforeVertx(channel, IdleTimeoutHandler.NAME, new IdleTimeoutHandler(idleTimeout, this));
         }
-        channel.pipeline().addLast(ExternalCloseDeferrer.NAME, ExternalCloseDeferrer.INSTANCE);
+        channel.config().setAutoRead(true);
     }
 
     private void echo(Object message) {

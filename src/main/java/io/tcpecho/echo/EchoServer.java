@@ -12,19 +12,19 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.netty.channel.Channel;
+import jakarta.enterprise.inject.Instance;
+
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
-import io.tcpecho.dev.DevModeReloader;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
  * Starts the echo listener when the application starts and stops it (on request of the drain) when it
@@ -38,26 +38,27 @@ public class EchoServer {
 
     private final Vertx vertx;
     private final EchoConfig config;
-    private final EchoMetrics metrics;
-    private final ConnectionRegistry registry;
+    private final ConnectionAcceptor acceptor;
+    private final Instance<ConnectionGate> gate;
     private volatile String deploymentId;
     private volatile int port;
     private volatile int instances;
 
-    EchoServer(Vertx vertx, EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry) {
+    EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate) {
         this.vertx = vertx;
         this.config = config;
-        this.metrics = metrics;
-        this.registry = registry;
+        this.acceptor = acceptor;
+        this.gate = gate;
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
         EchoConfigValidator.validate(config);
         instances = config.instances().orElseGet(this::eventLoopCount);
         NetServerOptions options = serverOptions();
+        Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
         AtomicReference<EchoServerVerticle> first = new AtomicReference<>();
         Future<String> deployed = vertx.deployVerticle(() -> {
-            EchoServerVerticle verticle = new EchoServerVerticle(options, this::accept);
+            EchoServerVerticle verticle = new EchoServerVerticle(options, accept);
             first.compareAndSet(null, verticle);
             return verticle;
         }, new DeploymentOptions().setInstances(instances));
@@ -94,30 +95,6 @@ public class EchoServer {
 
     public int instances() {
         return instances;
-    }
-
-    private void accept(NetSocket socket) {
-        NetSocketInternal connection = (NetSocketInternal) socket;
-        if (DevModeReloader.enabled()) {
-            acceptAfterLiveReloadScan(connection);
-        } else {
-            echo(connection);
-        }
-    }
-
-    private void echo(NetSocketInternal socket) {
-        new EchoConnection(socket, metrics, registry)
-                .start(config.maxConnections(), config.writeQueueHighWaterMark(), config.idleTimeout());
-    }
-
-    /** Dev mode: hold the connection unread while Quarkus scans for edits; see {@link DevModeReloader}. */
-    private void acceptAfterLiveReloadScan(NetSocketInternal socket) {
-        Channel channel = socket.channelHandlerContext().channel();
-        channel.config().setAutoRead(false);
-        DevModeReloader.scanThen(() -> channel.eventLoop().execute(() -> {
-            echo(socket);
-            channel.config().setAutoRead(true);
-        }), socket::close);
     }
 
     private NetServerOptions serverOptions() {
