@@ -69,3 +69,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- .Values.terminationGracePeriodSeconds }}
 {{- end }}
 {{- end }}
+
+{{/*
+The container memory limit in MiB, which the JVM sizes itself from (see values.yaml, resources). Required,
+a whole number of bytes or of a binary or decimal unit, and at least 256Mi.
+*/}}
+{{- define "tcp-echo.memoryLimitMiB" -}}
+{{- $raw := dig "limits" "memory" "" (.Values.resources | default dict) }}
+{{- $limit := ternary (printf "%d" (int64 $raw)) (toString $raw) (or (kindIs "float64" $raw) (kindIs "int64" $raw) (kindIs "int" $raw)) }}
+{{- if not $limit }}
+{{- fail "resources.limits.memory is required: the JVM sizes its heap and direct memory from it" }}
+{{- end }}
+{{- if not (regexMatch "^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$" $limit) }}
+{{- fail (printf "resources.limits.memory=%s: use a whole number of bytes or of Ki, Mi, Gi, Ti, k, M, G or T" $limit) }}
+{{- end }}
+{{- $factors := dict "" 1 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 }}
+{{- $mib := div (mul (regexFind "^[0-9]+" $limit | int64) (get $factors (regexFind "[A-Za-z]*$" $limit))) 1048576 }}
+{{- if lt (int64 $mib) 256 }}
+{{- fail (printf "resources.limits.memory=%s is below 256Mi, the least the JVM, its direct memory and the echo's memory budget fit in" $limit) }}
+{{- end }}
+{{- $mib }}
+{{- end }}

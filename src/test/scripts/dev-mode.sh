@@ -122,7 +122,7 @@ echo "OK: echo_connections_active is back to 0"
 
 # 3. Java edit: every echoed chunk is now prefixed with RELOADED:. The connection that triggers the
 #    reload is handed to the new application, so its answer already carries the change.
-sed -i 's|socket.writeMessage(data, null);|socket.writeMessage(io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.Unpooled.copiedBuffer("RELOADED:", java.nio.charset.StandardCharsets.US_ASCII), data), null);|' \
+sed -i 's|ByteBuf data = (ByteBuf) message;|ByteBuf data = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.Unpooled.copiedBuffer("RELOADED:", java.nio.charset.StandardCharsets.US_ASCII), (ByteBuf) message);|' \
   src/main/java/io/tcpecho/echo/EchoConnection.java
 grep -q RELOADED src/main/java/io/tcpecho/echo/EchoConnection.java || fail "the Java edit did not apply"
 pause

@@ -1,9 +1,13 @@
 package io.tcpecho.config;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -32,6 +36,22 @@ public interface EchoConfig {
     /** Connections above this many are closed as soon as they are accepted. */
     @WithDefault("10000")
     int maxConnections();
+
+    /**
+     * Connections one client address may have open; more are closed as soon as they are accepted. 0 turns the
+     * limit off. The address is the one the server sees: behind a load balancer that does not preserve client
+     * addresses, all clients share the balancer's few addresses.
+     */
+    @WithDefault("0")
+    int maxConnectionsPerClient();
+
+    /**
+     * Bytes the server may hold for all clients together (echo queued for sending) before it stops reading
+     * from the connections that hold the most, and at the budget, stops serving new connections until memory
+     * frees. Sizes such as 64M or 1G; default: half of the JVM's direct memory (see io.tcpecho.memory.MemoryBudget).
+     */
+    @WithConverter(MemorySizeConverter.class)
+    Optional<MemorySize> memoryBudget();
 
     /**
      * Bytes a connection may have queued for sending before the server stops reading from it; reading

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.tcpecho.memory.MemoryBudget;
 
 /**
  * Checks the ranges that the types of {@link EchoConfig} cannot express. Quarkus prints the message
@@ -14,17 +15,22 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  */
 public final class EchoConfigValidator {
 
+    static final long MIN_MEMORY_BUDGET = 1024 * 1024;
+
     private EchoConfigValidator() {
     }
 
-    public static void validate(EchoConfig config) {
-        List<String> problems = problems(config);
+    /**
+     * @param directMemoryMax the direct memory the JVM lets Netty use, which the memory budget must fit in
+     */
+    public static void validate(EchoConfig config, long directMemoryMax) {
+        List<String> problems = problems(config, directMemoryMax);
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join(System.lineSeparator(), problems));
         }
     }
 
-    static List<String> problems(EchoConfig config) {
+    static List<String> problems(EchoConfig config, long directMemoryMax) {
         List<String> problems = new ArrayList<>();
         range(problems, "echo.port", config.port(), 0, 65535);
         if (config.host().isBlank()) {
@@ -33,6 +39,22 @@ public final class EchoConfigValidator {
         config.instances().ifPresent(n -> range(problems, "echo.instances", n, 1, 1024));
         notNegative(problems, "echo.idle-timeout", config.idleTimeout());
         range(problems, "echo.max-connections", config.maxConnections(), 1, Integer.MAX_VALUE);
+        range(problems, "echo.max-connections-per-client", config.maxConnectionsPerClient(), 0, Integer.MAX_VALUE);
+        long maxBudget = directMemoryMax / 4 * 3;
+        config.memoryBudget().ifPresent(budget -> {
+            if (budget.asLongValue() < MIN_MEMORY_BUDGET || budget.asLongValue() > maxBudget) {
+                problems.add(("Invalid configuration: echo.memory-budget=%d is out of range; allowed: %d (1M) to %d, "
+                        + "three quarters of the JVM's direct memory (-XX:MaxDirectMemorySize, by default the maximum heap)")
+                        .formatted(budget.asLongValue(), MIN_MEMORY_BUDGET, maxBudget));
+            }
+        });
+        long fit = MemoryBudget.connectionsThatFit(directMemoryMax);
+        if (config.maxConnections() > fit) {
+            problems.add(("Invalid configuration: echo.max-connections=%d does not fit in memory; with %d MiB of direct "
+                    + "memory at most %d connections get the 1 KiB each that a quarter of it allows; lower "
+                    + "echo.max-connections or give the JVM more memory").formatted(config.maxConnections(),
+                            directMemoryMax >> 20, fit));
+        }
         range(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
         notNegative(problems, "echo.drain-timeout", config.drainTimeout());
         optionalRange(problems, "echo.tcp.receive-buffer-size", config.tcp().receiveBufferSize());

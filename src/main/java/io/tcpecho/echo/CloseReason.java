@@ -10,6 +10,13 @@ public enum CloseReason {
     IDLE_TIMEOUT("idle_timeout"),
     /** Accepted while {@code echo.max-connections} were already open. */
     OVER_LIMIT("over_limit"),
+    /** Accepted while its client address already had {@code echo.max-connections-per-client} open. */
+    OVER_CLIENT_LIMIT("over_client_limit"),
+    /**
+     * Reset to protect the process: the direct memory was nearly exhausted while this connection, whose client
+     * was not reading its echo, kept growing (the last line behind the memory budget; see MemoryBudget).
+     */
+    SHED("shed"),
     /** Still open when the drain timeout of a graceful shutdown ran out. */
     SHUTDOWN("shutdown"),
     /** An unexpected failure on this connection (logged once, without affecting others). */

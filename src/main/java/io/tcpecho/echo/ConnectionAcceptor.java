@@ -3,6 +3,7 @@ package io.tcpecho.echo;
 import jakarta.inject.Singleton;
 
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.memory.MemoryBudget;
 import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
 
@@ -10,19 +11,14 @@ import io.vertx.core.net.NetSocket;
 @Singleton
 public class ConnectionAcceptor implements Handler<NetSocket> {
 
-    private final EchoConfig config;
-    private final EchoMetrics metrics;
-    private final ConnectionRegistry registry;
+    private final ConnectionServices services;
 
-    ConnectionAcceptor(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry) {
-        this.config = config;
-        this.metrics = metrics;
-        this.registry = registry;
+    ConnectionAcceptor(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry, MemoryBudget budget) {
+        this.services = new ConnectionServices(config, metrics, registry, budget);
     }
 
     @Override
     public void handle(NetSocket socket) {
-        new EchoConnection(socket, metrics, registry)
-                .start(config.maxConnections(), config.writeQueueHighWaterMark(), config.idleTimeout());
+        new EchoConnection(socket, services).start();
     }
 }

@@ -1,16 +1,21 @@
 package io.tcpecho.echo;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
  * The one place where the echo reaches below Vert.x's public {@link NetSocket} to the Netty channel under it.
  * The echo needs what Vert.x 4 does not offer publicly: zero-copy writes of the buffers Netty read into
- * ({@link NetSocketInternal#messageHandler}, {@link NetSocketInternal#writeMessage}), half-closure (the
- * client's FIN as an event, not a close) and handlers of its own in the pipeline.
+ * ({@link NetSocketInternal#messageHandler}) with a Netty promise that reports each write's end without a
+ * Vert.x future around it ({@link ConnectionBase#writeToChannel(Object, ChannelPromise)}), half-closure (the
+ * client's FIN as an event, not a close) and handlers of its own in the pipeline. Vert.x 5 has no public
+ * replacement for these either.
  */
 final class EchoChannels {
 
@@ -40,6 +45,14 @@ final class EchoChannels {
             channel.pipeline().addLast(ExternalCloseDeferrer.NAME, ExternalCloseDeferrer.INSTANCE);
         }
         return channel;
+    }
+
+    /**
+     * Writes {@code data} as Vert.x's own writes do (flushed at the end of the read that produced it, and in
+     * order with writes from other threads), completing {@code promise} when it is written or dropped.
+     */
+    static void write(NetSocketInternal socket, ByteBuf data, ChannelPromise promise) {
+        ((ConnectionBase) socket).writeToChannel(data, promise);
     }
 
     /** Adds {@code handler} where it sees inbound events before Vert.x does. */

@@ -1,7 +1,8 @@
 package io.tcpecho.echo;
 
 import java.io.IOException;
-import java.time.Duration;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 import org.jboss.logging.Logger;
 
@@ -9,68 +10,175 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.tcpecho.memory.BudgetedReadSizes;
+import io.tcpecho.memory.BufferMemoryEstimator;
+import io.tcpecho.memory.MemoryBudget;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
- * One client connection: echoes what it reads, stops reading while its writes are queued, and on the
- * client's half-close sends the rest, then its own FIN, then closes.
+ * One client connection: echoes what it reads, stops reading while its writes are queued or while the memory
+ * budget says so, and on the client's half-close sends the rest, then its own FIN, then closes.
  * <p>
- * Every method runs on the connection's event loop except {@link #abortFromAnyThread}, so its state needs
- * no synchronization. Buffers are the pooled ones Netty read into: each is written back as it is and
- * released by Netty once written, with no copy.
+ * Every method runs on the connection's event loop except {@link #abortFromAnyThread} and
+ * {@link #memoryFreed}, so its state needs no synchronization. Buffers are the pooled ones Netty read into:
+ * each is written back as it is and released by Netty once written, with no copy. Each write reports its
+ * end, so that what the connection holds ({@link #queued}) and what was sent or dropped are exact.
  */
-final class EchoConnection {
+final class EchoConnection implements MemoryBudget.Waiter {
 
     private static final Logger LOG = Logger.getLogger(EchoConnection.class);
 
     private final NetSocketInternal socket;
     private final Channel channel;
-    private final EchoMetrics metrics;
-    private final ConnectionRegistry registry;
+    private final ConnectionServices services;
     private final long openedAt = System.nanoTime();
     private CloseReason reason;
+    /**
+     * Memory this connection holds: the capacity of the buffers read and queued back but not written yet. A
+     * buffer pins its whole capacity whatever it holds, so this, not the byte count, is what the budget counts.
+     */
+    private long queued;
+    /** Not read because of the memory budget (and registered with it for {@link #memoryFreed}). */
+    private boolean pausedForMemory;
+    /** Accepted while overloaded: not read until the overload ends. */
+    private boolean acceptedOverloaded;
 
-    EchoConnection(NetSocket socket, EchoMetrics metrics, ConnectionRegistry registry) {
+    EchoConnection(NetSocket socket, ConnectionServices services) {
         this.socket = EchoChannels.internal(socket);
         this.channel = EchoChannels.prepare(socket);
-        this.metrics = metrics;
-        this.registry = registry;
+        this.services = services;
     }
 
     /**
      * Starts the echo. The connection may have been held before (see {@link HeldConnection}) and may even be
      * closed already: it is counted as opened and closed all the same, exactly once.
      */
-    void start(int maxConnections, int writeQueueHighWaterMark, Duration idleTimeout) {
-        metrics.opened();
-        boolean admitted = registry.admit(this, maxConnections);
+    void start() {
+        services.metrics().opened();
+        CloseReason refused = services.registry().admit(this, clientAddress());
         // The channel's own close future, unlike Vert.x's close handler, also reports a close that came first.
         channel.closeFuture().addListener(closed -> closed());
-        if (!admitted) {
-            abort(CloseReason.OVER_LIMIT);
+        if (refused != null) {
+            abort(refused);
             return;
         }
-        socket.setWriteQueueMaxSize(writeQueueHighWaterMark);
+        MemoryBudget budget = services.budget();
+        channel.config().setRecvByteBufAllocator(new BudgetedReadSizes(channel.config().getRecvByteBufAllocator(), budget, () -> queued));
+        channel.config().setMessageSizeEstimator(BufferMemoryEstimator.INSTANCE);
+        socket.setWriteQueueMaxSize(services.config().writeQueueHighWaterMark());
         socket.exceptionHandler(this::failed);
         socket.eventHandler(this::userEvent);
-        socket.drainHandler(v -> channel.config().setAutoRead(true));
+        socket.drainHandler(v -> readIfAllowed());
         socket.messageHandler(this::echo);
-        if (!idleTimeout.isZero()) {
-            EchoChannels.addBeforeVertx(channel, IdleTimeoutHandler.NAME, new IdleTimeoutHandler(idleTimeout, this));
+        if (!services.config().idleTimeout().isZero()) {
+            EchoChannels.addBeforeVertx(channel, IdleTimeoutHandler.NAME,
+                    new IdleTimeoutHandler(services.config().idleTimeout(), this));
         }
-        channel.config().setAutoRead(true);
+        if (!budget.admitsNewConnections()) {
+            acceptedOverloaded = true;
+            services.metrics().acceptDelayed();
+        }
+        readIfAllowed();
+    }
+
+    InetAddress clientAddress() {
+        return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
     }
 
     private void echo(Object message) {
         ByteBuf data = (ByteBuf) message;
-        metrics.echoed(data.readableBytes());
-        socket.writeMessage(data, null);
+        int bytes = data.readableBytes();
+        int memory = data.capacity();
+        queued += memory;
+        services.budget().hold(memory);
+        services.metrics().received(bytes);
+        EchoChannels.write(socket, data, channel.newPromise().addListener(new Written(bytes, memory)));
+        if (socket.writeQueueFull() || !services.budget().mayRead(queued)) {
+            if (!channel.config().isAutoRead() && queued > services.budget().allowance()
+                    && services.budget().directMemoryTight()) {
+                // Read although paused: the epoll transport reads a half-closed connection to its end. With the
+                // direct memory nearly gone, this connection growing further would fail allocations of others.
+                abort(CloseReason.SHED);
+                return;
+            }
+            readIfAllowed();
+        }
+    }
+
+    /**
+     * Reads on if the write queue is under its bound and the budget allows what this connection holds;
+     * otherwise pauses. The drain handler calls it again for the queue; for the budget, the end of each write
+     * and {@link #memoryFreed} do.
+     */
+    private void readIfAllowed() {
+        if (!channel.isActive()) {
+            return;
+        }
         if (socket.writeQueueFull()) {
-            // Backpressure: resume in the drain handler once the queue is below its low-water mark.
             channel.config().setAutoRead(false);
+            return;
+        }
+        if (!memoryAllowsReading()) {
+            channel.config().setAutoRead(false);
+            if (pausedForMemory) {
+                return;
+            }
+            pausedForMemory = true;
+            if (!acceptedOverloaded) {
+                services.metrics().pausedForMemory();
+            }
+            services.budget().await(this);
+            if (!memoryAllowsReading()) {
+                return; // registered first, then checked again: memory freed in between is not missed
+            }
+        }
+        stopWaitingForMemory();
+        acceptedOverloaded = false;
+        channel.config().setAutoRead(true);
+    }
+
+    private boolean memoryAllowsReading() {
+        return acceptedOverloaded ? services.budget().admitsNewConnections() : services.budget().mayRead(queued);
+    }
+
+    private void stopWaitingForMemory() {
+        if (pausedForMemory) {
+            pausedForMemory = false;
+            services.budget().stopWaiting(this);
+        }
+    }
+
+    @Override
+    public void memoryFreed() {
+        channel.eventLoop().execute(this::readIfAllowed);
+    }
+
+    /** The end of one write: the bytes are sent, or dropped because the connection closed first. */
+    private final class Written implements ChannelFutureListener {
+        private final int bytes;
+        private final int memory;
+
+        Written(int bytes, int memory) {
+            this.bytes = bytes;
+            this.memory = memory;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture write) {
+            queued -= memory;
+            services.budget().release(memory);
+            if (write.isSuccess()) {
+                services.metrics().sent(bytes);
+            } else {
+                services.metrics().dropped(bytes);
+            }
+            if (pausedForMemory && write.isSuccess()) {
+                readIfAllowed();
+            }
         }
     }
 
@@ -127,7 +235,8 @@ final class EchoConnection {
     }
 
     private void closed() {
-        registry.remove(this);
-        metrics.closed(reason == null ? CloseReason.RESET : reason, System.nanoTime() - openedAt);
+        stopWaitingForMemory();
+        services.registry().remove(this);
+        services.metrics().closed(reason == null ? CloseReason.RESET : reason, System.nanoTime() - openedAt);
     }
 }

@@ -13,28 +13,34 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.tcpecho.memory.MemoryBudget;
 
 /**
  * The echo service's Micrometer meters, exported by Prometheus as {@code echo_*}. Counters are striped
  * adders, so event loops update them without contending on one another.
  * <p>
- * Every byte read is queued back at once, so bytes received and bytes sent are one count, kept once on
- * the hot path and exported under both names.
+ * Bytes received are counted when read, bytes sent when the socket took them, bytes dropped when a connection
+ * closed with them still queued: received = sent + dropped + what is queued now ({@code echo_memory_held_bytes}).
  */
 @Singleton
 public class EchoMetrics {
 
     private final Counter opened;
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
-    private final LongAdder bytesEchoed = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder bytesDropped = new LongAdder();
+    private final Counter memoryPauses;
+    private final Counter acceptsDelayed;
     private final Timer duration;
 
-    EchoMetrics(MeterRegistry registry, ConnectionRegistry connections) {
+    EchoMetrics(MeterRegistry registry, ConnectionRegistry connections, MemoryBudget budget) {
         Gauge.builder("echo.connections.active", connections, ConnectionRegistry::size)
                 .description("Echo connections open now")
                 .register(registry);
         opened = Counter.builder("echo.connections.opened")
-                .description("Echo connections accepted, including those closed at once as over the limit")
+                .description("Echo connections accepted, including those closed at once as over a limit")
                 .register(registry);
         for (CloseReason reason : CloseReason.values()) {
             closed.put(reason, Counter.builder("echo.connections.closed")
@@ -42,17 +48,44 @@ public class EchoMetrics {
                     .tag("reason", reason.tag())
                     .register(registry));
         }
-        FunctionCounter.builder("echo.bytes.received", bytesEchoed, LongAdder::doubleValue)
-                .description("Bytes read from echo clients")
-                .register(registry);
-        FunctionCounter.builder("echo.bytes.sent", bytesEchoed, LongAdder::doubleValue)
-                .description("Bytes written back to echo clients (queued for the socket)")
-                .register(registry);
+        bytes(registry, "echo.bytes.received", bytesReceived, "Bytes read from echo clients");
+        bytes(registry, "echo.bytes.sent", bytesSent, "Bytes of echo the sockets took (written to the kernel)");
+        bytes(registry, "echo.bytes.dropped", bytesDropped,
+                "Bytes of echo still queued when their connection was reset or aborted");
         duration = Timer.builder("echo.connection.duration")
                 .description("How long echo connections stayed open")
                 // Connections live from milliseconds (churn) to hours (idle); a few wide buckets cover both.
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1),
                         Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1))
+                .register(registry);
+
+        Gauge.builder("echo.memory.held", budget, MemoryBudget::held).baseUnit(BaseUnits.BYTES)
+                .description("Bytes held for clients now: echo read and not yet written")
+                .register(registry);
+        Gauge.builder("echo.memory.budget", budget, MemoryBudget::budget).baseUnit(BaseUnits.BYTES)
+                .description("The memory budget (echo.memory-budget)")
+                .register(registry);
+        Gauge.builder("echo.memory.state", budget, b -> b.state().level())
+                .description("0 normal, 1 pressure (connections above a floor stop reading), 2 overloaded (readiness DOWN)")
+                .register(registry);
+        Gauge.builder("echo.memory.waiting.connections", budget, MemoryBudget::waiting)
+                .description("Connections not read now because of the memory budget")
+                .register(registry);
+        memoryPauses = Counter.builder("echo.memory.pauses")
+                .description("Times a connection stopped reading because of the memory budget")
+                .register(registry);
+        acceptsDelayed = Counter.builder("echo.accepts.delayed")
+                .description("Connections accepted while overloaded, held unread until the overload ended")
+                .register(registry);
+        FunctionCounter.builder("echo.overloaded.seconds", budget, MemoryBudget::overloadedSeconds)
+                .description("Time spent overloaded")
+                .register(registry);
+    }
+
+    private static void bytes(MeterRegistry registry, String name, LongAdder count, String description) {
+        // No base unit: the names say bytes already, and Prometheus would append _bytes again.
+        FunctionCounter.builder(name, count, LongAdder::doubleValue)
+                .description(description)
                 .register(registry);
     }
 
@@ -60,8 +93,24 @@ public class EchoMetrics {
         opened.increment();
     }
 
-    void echoed(int bytes) {
-        bytesEchoed.add(bytes);
+    void received(int bytes) {
+        bytesReceived.add(bytes);
+    }
+
+    void sent(int bytes) {
+        bytesSent.add(bytes);
+    }
+
+    void dropped(int bytes) {
+        bytesDropped.add(bytes);
+    }
+
+    void pausedForMemory() {
+        memoryPauses.increment();
+    }
+
+    void acceptDelayed() {
+        acceptsDelayed.increment();
     }
 
     void closed(CloseReason reason, long openNanos) {

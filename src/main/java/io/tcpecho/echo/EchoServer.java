@@ -18,6 +18,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
+import io.tcpecho.memory.DirectMemory;
+import io.tcpecho.memory.MemoryBudget;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -40,19 +42,22 @@ public class EchoServer {
     private final EchoConfig config;
     private final ConnectionAcceptor acceptor;
     private final Instance<ConnectionGate> gate;
+    private final MemoryBudget budget;
     private volatile String deploymentId;
     private volatile int port;
     private volatile int instances;
 
-    EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate) {
+    EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
+            MemoryBudget budget) {
         this.vertx = vertx;
         this.config = config;
         this.acceptor = acceptor;
         this.gate = gate;
+        this.budget = budget;
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
-        EchoConfigValidator.validate(config);
+        EchoConfigValidator.validate(config, DirectMemory.max());
         instances = config.instances().orElseGet(this::eventLoopCount);
         NetServerOptions options = serverOptions();
         Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
@@ -64,8 +69,9 @@ public class EchoServer {
         }, new DeploymentOptions().setInstances(instances));
         deploymentId = await(deployed);
         port = first.get().actualPort();
-        LOG.infof("Echo server listening on %s:%d with %d instances, transport %s", config.host(), port, instances,
-                transport());
+        LOG.infof("Echo server listening on %s:%d with %d instances, transport %s, memory budget %d MiB of %d MiB direct memory (%s), %d KiB per connection under pressure",
+                config.host(), port, instances, transport(), budget.budget() >> 20, DirectMemory.max() >> 20,
+                DirectMemory.allocation(), budget.allowance() >> 10);
     }
 
     /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */

@@ -29,6 +29,8 @@ abstract class EchoHandler extends ChannelInboundHandlerAdapter {
     protected boolean outputShut;
     protected boolean eof;
     protected boolean finished;
+    /** False while the workload does not want its echo yet (a flood that holds its input): no stall is reported. */
+    protected boolean expectingEcho = true;
     private long lastProgress = System.nanoTime();
 
     EchoHandler(LoadRun run, long id) {
@@ -181,6 +183,12 @@ abstract class EchoHandler extends ChannelInboundHandlerAdapter {
     }
 
     private boolean waiting() {
-        return !finished && (received < sent || (outputShut && !eof));
+        return !finished && expectingEcho && (received < sent || (outputShut && !eof));
+    }
+
+    /** Starts expecting the echo now: the stall timeout counts from here. */
+    protected final void expectEcho() {
+        expectingEcho = true;
+        lastProgress = System.nanoTime();
     }
 }

@@ -27,8 +27,9 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "load", mixinStandardHelpOptions = true, version = "tcp-echo load client",
         description = "Integrity-checking load client for TCP echo servers (RFC 862). Every echoed byte is verified.",
-        subcommands = { LoadCli.Bulk.class, LoadCli.PingPong.class, LoadCli.Churn.class, LoadCli.Idle.class },
-        synopsisSubcommandLabel = "(bulk | pingpong | churn | idle)")
+        subcommands = { LoadCli.Bulk.class, LoadCli.PingPong.class, LoadCli.Churn.class, LoadCli.Idle.class,
+                LoadCli.Flood.class },
+        synopsisSubcommandLabel = "(bulk | pingpong | churn | idle | flood)")
 public final class LoadCli implements Runnable {
 
     static final int EXIT_FAILED = 1;
@@ -63,7 +64,7 @@ public final class LoadCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing workload: bulk, pingpong, churn or idle");
+        throw new ParameterException(spec.commandLine(), "missing workload: bulk, pingpong, churn, idle or flood");
     }
 
     public enum Format {
@@ -325,6 +326,57 @@ public final class LoadCli implements Runnable {
                     .parameter("messageSize", messageSize).latencyOf("check round trip after the hold");
             return IdleWorkload.run(run, result, connections, concurrency, (int) messageSize, holdNanos,
                     common.connectTimeoutMillis());
+        }
+    }
+
+    @Command(name = "flood", mixinStandardHelpOptions = true,
+            description = "N connections send up to SIZE bytes each without reading; after the hold, each reads its echo, "
+                    + "half-closes and expects every byte and EOF back.")
+    static final class Flood extends Workload {
+        @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = { "-s", "--size" }, paramLabel = "BYTES", defaultValue = "1MiB", converter = SizeConverter.class,
+                description = "Bytes each connection sends, without reading while the hold lasts (default: ${DEFAULT-VALUE}).")
+        long size;
+
+        @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "16KiB", converter = SizeConverter.class,
+                description = "Bytes per write (default: ${DEFAULT-VALUE}).")
+        long chunk;
+
+        @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "How long the connections send without reading (default: ${DEFAULT-VALUE}).")
+        long holdNanos;
+
+        @Option(names = "--open-concurrency", paramLabel = "N", defaultValue = "256",
+                description = "Connections being opened at a time (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Option(names = "--send-buffer", paramLabel = "BYTES", defaultValue = "0", converter = SizeConverter.class,
+                description = "SO_SNDBUF of each connection; 0 = the kernel's, auto-tuned. A small one keeps a flood from a "
+                        + "client on the server's own host from filling that kernel's TCP memory (default: ${DEFAULT-VALUE}).")
+        long sendBuffer;
+
+        @Override
+        void validate() {
+            positive("--connections", connections);
+            positive("--size", size);
+            if (sendBuffer < 0 || sendBuffer > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--send-buffer must be 0 to 2GiB");
+            }
+            positive("--chunk", chunk);
+            positive("--open-concurrency", concurrency);
+            if (holdNanos < 0) {
+                throw new ParameterException(spec.commandLine(), "--hold must not be negative");
+            }
+        }
+
+        @Override
+        LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
+                    .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
+            return FloodWorkload.run(run, result, connections, concurrency, size, (int) Math.min(chunk, 1 << 30),
+                    holdNanos, (int) sendBuffer, common.connectTimeoutMillis());
         }
     }
 

@@ -73,6 +73,11 @@ final class LoadRun implements AutoCloseable {
 
     /** Opens one connection handled by a new handler from {@code handlers}; failures to connect fail the run. */
     ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis) {
+        return connect(handlers, connectTimeoutMillis, 0);
+    }
+
+    /** As {@link #connect(Supplier, int)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
+    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis, int sendBufferBytes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
@@ -82,6 +87,9 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
                 .handler(handlers.get());
+        if (sendBufferBytes > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, sendBufferBytes);
+        }
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !closing) {

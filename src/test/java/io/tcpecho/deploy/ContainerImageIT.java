@@ -54,9 +54,7 @@ import io.tcpecho.testing.Http;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIT {
 
-    static final Path WORK = Path.of("target", "image-it");
-    static final String IMAGE = "localhost/tcp-echo/tcp-echo";
-    static final String TAG = "it";
+    static final Path WORK = TestImage.WORK;
     static final String NAME = "tcp-echo-it";
     static final String HOST = "127.0.0.1";
 
@@ -69,23 +67,7 @@ class ContainerImageIT {
 
     @BeforeAll
     static void buildImageAndStartThePod() throws Exception {
-        assertThat(Podman.podman("version").exitCode())
-                .as("podman is needed for this test (apt-get install podman runc; see .ci/run)").isZero();
-        Files.createDirectories(WORK);
-        Path base = BaseImage.prepare(WORK);
-        // The previous run's image would otherwise be left behind untagged at every run.
-        Podman.podman("rmi", "--force", IMAGE + ":" + TAG);
-
-        // The user's command, with the offline base image and podman instead of a Docker daemon.
-        Podman.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
-                "-Dquarkus.container-image.build=true",
-                "-Dquarkus.jib.base-jvm-image=tar://" + base,
-                "-Dquarkus.jib.docker-executable-name=podman",
-                "-Dquarkus.container-image.tag=" + TAG,
-                "-Dquarkus.container-image.additional-tags="),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
-                .orFail("./mvnw package -Dquarkus.container-image.build=true");
-
+        TestImage.build();
         echoPort = freePort();
         managementPort = freePort();
         rendering = Chart.render("""
@@ -95,7 +77,7 @@ class ContainerImageIT {
                 echo: {port: %d, shutdownDelaySeconds: 3, drainTimeoutSeconds: 30}
                 management: {port: %d}
                 tests: {host: %s, port: %d, payloadBytes: 300000}
-                """.formatted(NAME, IMAGE, TAG, echoPort, managementPort, HOST, echoPort));
+                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, HOST, echoPort));
 
         deploymentFile = WORK.resolve("deployment.yaml");
         Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(forPodmanHostNetwork(rendering.get("Deployment", NAME))));
@@ -104,9 +86,7 @@ class ContainerImageIT {
 
         takeDown();
         Podman.podman("kube", "play", "--network=host", deploymentFile.toString()).orFail("podman kube play");
-        container = Podman.podman("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^" + NAME + "-pod")
-                .orFail("podman ps").output().lines().filter(n -> n.endsWith("-tcp-echo")).findFirst()
-                .orElseThrow(() -> new AssertionError("no tcp-echo container: " + Podman.podman("ps", "-a").output()));
+        container = applicationContainer(NAME);
     }
 
     @AfterAll
@@ -120,8 +100,8 @@ class ContainerImageIT {
 
     @Test
     @Order(1)
-    void imageRunsAsNonRootDeclaresItsPortsAndSizesTheHeapFromTheContainer() throws IOException {
-        JsonNode config = Chart.YAML.readTree(Podman.podman("image", "inspect", IMAGE + ":" + TAG)
+    void imageRunsAsNonRootDeclaresItsPortsAndSizesTheJvmFromTheContainer() throws IOException {
+        JsonNode config = Chart.YAML.readTree(Podman.podman("image", "inspect", TestImage.REFERENCE)
                 .orFail("podman image inspect").output()).get(0).path("Config");
         assertThat(config.path("User").asText()).isEqualTo("185");
         assertThat(config.path("ExposedPorts").has("7007/tcp")).isTrue();
@@ -129,13 +109,16 @@ class ContainerImageIT {
         assertThat(config.path("ExposedPorts").size()).isEqualTo(2);
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
-        assertThat(entrypoint).contains("-XX:MaxRAMPercentage=75.0", "-jar", "quarkus-run.jar");
+        assertThat(entrypoint).contains("-XX:MaxRAMPercentage=25.0", "-XX:MinRAMPercentage=25.0",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Dio.netty.tryReflectionSetAccessible=true", "-jar",
+                "quarkus-run.jar");
 
         JsonNode state = Chart.YAML.readTree(Podman.podman("container", "inspect", container).output()).get(0);
         assertThat(state.at("/HostConfig/ReadonlyRootfs").asBoolean()).as("read-only root filesystem").isTrue();
         assertThat(state.at("/Config/User").asText()).startsWith("185");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Podman.podman("logs", container).output())
-                .as("the image runs the native epoll transport").contains("transport native (EpollTransport)"));
+                .as("the image runs the native epoll transport, and Netty allocates direct memory itself")
+                .contains("transport native (EpollTransport)").contains("direct memory (allocated by Netty)"));
     }
 
     @Test
@@ -243,6 +226,13 @@ class ContainerImageIT {
             }
         }
         return copy;
+    }
+
+    /** The name podman gave the application container of the pod that {@code podman kube play} made of a Deployment. */
+    static String applicationContainer(String deployment) {
+        return Podman.podman("ps", "-a", "--format", "{{.Names}}", "--filter", "name=^" + deployment + "-pod")
+                .orFail("podman ps").output().lines().filter(n -> n.endsWith("-tcp-echo")).findFirst()
+                .orElseThrow(() -> new AssertionError("no tcp-echo container: " + Podman.podman("ps", "-a").output()));
     }
 
     static int httpStatus(String path) {

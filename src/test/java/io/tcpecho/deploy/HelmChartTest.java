@@ -235,6 +235,8 @@ class HelmChartTest {
                   instances: 3
                   idleTimeout: 5m
                   maxConnections: 2000000
+                  maxConnectionsPerClient: 50
+                  memoryBudget: 96M
                   writeQueueHighWaterMark: 1048576
                   drainTimeoutSeconds: 100
                   shutdownDelaySeconds: 12
@@ -264,6 +266,8 @@ class HelmChartTest {
                 Map.entry("ECHO_INSTANCES", r.env("ECHO_INSTANCES")),
                 Map.entry("ECHO_IDLE_TIMEOUT", r.env("ECHO_IDLE_TIMEOUT")),
                 Map.entry("ECHO_MAX_CONNECTIONS", r.env("ECHO_MAX_CONNECTIONS")),
+                Map.entry("ECHO_MAX_CONNECTIONS_PER_CLIENT", r.env("ECHO_MAX_CONNECTIONS_PER_CLIENT")),
+                Map.entry("ECHO_MEMORY_BUDGET", r.env("ECHO_MEMORY_BUDGET")),
                 Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", r.env("ECHO_WRITE_QUEUE_HIGH_WATER_MARK")),
                 Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY", r.env("QUARKUS_SHUTDOWN_DELAY")),
@@ -282,6 +286,8 @@ class HelmChartTest {
                         Map.entry("ECHO_INSTANCES", "3"),
                         Map.entry("ECHO_IDLE_TIMEOUT", "5m"),
                         Map.entry("ECHO_MAX_CONNECTIONS", "2000000"),
+                        Map.entry("ECHO_MAX_CONNECTIONS_PER_CLIENT", "50"),
+                        Map.entry("ECHO_MEMORY_BUDGET", "96M"),
                         Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", "1048576"),
                         Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
                         Map.entry("QUARKUS_SHUTDOWN_DELAY", "12s"),
@@ -362,6 +368,27 @@ class HelmChartTest {
                 .hasMessageContaining("must exceed echo.shutdownDelaySeconds + echo.drainTimeoutSeconds");
         assertThatThrownBy(() -> Chart.render("{terminationGracePeriodSeconds: 60, echo: {drainTimeoutSeconds: 60}}"))
                 .hasMessageContaining("must exceed");
+    }
+
+    @ParameterizedTest(name = "limits.memory={0}")
+    @ValueSource(strings = { "256Mi", "268435456", "512Mi", "1Gi", "300M", "2G" })
+    void memoryLimitsOfAtLeast256MiAreAccepted(String limit) {
+        Rendering r = Chart.render("resources: {limits: {memory: %s}}".formatted(limit));
+        assertThat(r.container().at("/resources/limits/memory").asText()).isEqualTo(limit);
+    }
+
+    @Test
+    void memoryLimitIsRequiredAndAtLeast256Mi() {
+        // The JVM sizes heap and direct memory as fractions of the limit; below 256Mi the rest does not fit.
+        assertThatThrownBy(() -> Chart.render("resources: {limits: {memory: 255Mi}}"))
+                .hasMessageContaining("resources.limits.memory=255Mi is below 256Mi");
+        assertThatThrownBy(() -> Chart.render("resources: {limits: {memory: 268435455}}"))
+                .hasMessageContaining("is below 256Mi");
+        assertThatThrownBy(() -> Chart.render("resources: {limits: {memory: 0.5Gi}}"))
+                .hasMessageContaining("resources.limits.memory=0.5Gi: use a whole number");
+        assertThatThrownBy(() -> Chart.render("resources: {limits: {cpu: 1, memory: null}}"))
+                .hasMessageContaining("memory");
+        assertThatThrownBy(() -> Chart.render("resources: null")).hasMessageContaining("limits");
     }
 
     @Test
@@ -447,6 +474,8 @@ class HelmChartTest {
             "echo: {drainTimeoutSeconds: 30s}",
             "echo: {idleTimeout: soon}",
             "echo: {tcp: {noDelay: \"yes\"}}",
+            "echo: {maxConnectionsPerClient: -1}",
+            "echo: {memoryBudget: lots}",
             "autoscaling: {enabled: 1}",
             "serviceMonitor: {interval: often}",
             "image: {pullPolicy: Sometimes}",

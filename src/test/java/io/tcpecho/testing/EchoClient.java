@@ -26,10 +26,23 @@ public final class EchoClient implements AutoCloseable {
     }
 
     public static EchoClient connect(int port) throws IOException {
+        return connect(port, socket -> {
+        });
+    }
+
+    /** Connects after {@code setUp} configured the socket (local address, buffer sizes). */
+    public static EchoClient connect(int port, SocketSetUp setUp) throws IOException {
         Socket socket = new Socket();
+        setUp.accept(socket);
         socket.connect(new InetSocketAddress(HOST, port), 5_000);
         socket.setSoTimeout(60_000);
         return new EchoClient(socket);
+    }
+
+    /** Configures a socket before it connects. */
+    @FunctionalInterface
+    public interface SocketSetUp {
+        void accept(Socket socket) throws IOException;
     }
 
     public static byte[] randomBytes(int size, long seed) {

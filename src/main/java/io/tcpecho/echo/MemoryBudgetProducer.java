@@ -1,0 +1,25 @@
+package io.tcpecho.echo;
+
+import java.util.OptionalLong;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.tcpecho.config.EchoConfig;
+import io.tcpecho.memory.MemoryBudget;
+
+/** The server's one memory budget, from {@code echo.memory-budget} and {@code echo.max-connections}. */
+final class MemoryBudgetProducer {
+
+    @Produces
+    @Singleton
+    MemoryBudget memoryBudget(EchoConfig config) {
+        OptionalLong budget = config.memoryBudget().map(size -> OptionalLong.of(size.asLongValue())).orElse(OptionalLong.empty());
+        return MemoryBudget.of(budget, config.maxConnections());
+    }
+
+    void close(@Disposes MemoryBudget budget) {
+        budget.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.tcpecho.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** The start-up checks of {@link EchoConfig}, on real config mappings built from properties. */
+class EchoConfigValidatorTest {
+
+    private static final long DIRECT = 128L << 20;
+
+    @Test
+    void defaultsAreValid() {
+        assertThat(problems(Map.of())).isEmpty();
+    }
+
+    @Test
+    void memoryBudgetMustBeAtLeast1MAndFitInThreeQuartersOfTheDirectMemory() {
+        assertThat(problems(Map.of("echo.memory-budget", "96M"))).isEmpty();
+        assertThat(problems(Map.of("echo.memory-budget", "97M"))).containsExactly(
+                "Invalid configuration: echo.memory-budget=101711872 is out of range; allowed: 1048576 (1M) to 100663296,"
+                        + " three quarters of the JVM's direct memory (-XX:MaxDirectMemorySize, by default the maximum heap)");
+        assertThat(problems(Map.of("echo.memory-budget", "512K"))).singleElement().asString()
+                .startsWith("Invalid configuration: echo.memory-budget=524288 is out of range");
+    }
+
+    @Test
+    void maxConnectionsMustLeaveEachConnectionAtLeast1KiBOfAQuarterOfTheDirectMemory() {
+        assertThat(problems(Map.of("echo.max-connections", "32768"))).isEmpty();
+        assertThat(problems(Map.of("echo.max-connections", "32769"))).containsExactly(
+                "Invalid configuration: echo.max-connections=32769 does not fit in memory; with 128 MiB of direct memory"
+                        + " at most 32768 connections get the 1 KiB each that a quarter of it allows; lower"
+                        + " echo.max-connections or give the JVM more memory");
+    }
+
+    @Test
+    void perClientLimitIsZeroForOffOrPositive() {
+        assertThat(problems(Map.of("echo.max-connections-per-client", "5"))).isEmpty();
+        assertThat(problems(Map.of("echo.max-connections-per-client", "-1"))).containsExactly(
+                "Invalid configuration: echo.max-connections-per-client=-1 is out of range; allowed: 0 to 2147483647");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "echo.port, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",
+            "echo.instances, 0, 'Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024'",
+            "echo.idle-timeout, -5s, 'Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s'",
+            "echo.drain-timeout, -1s, 'Invalid configuration: echo.drain-timeout=-1s is negative; allowed: 0s (off) or a positive duration such as 30s'",
+            "echo.max-connections, 0, 'Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647'",
+            "echo.write-queue-high-water-mark, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10 is out of range; allowed: 1024 to 67108864'",
+            "echo.tcp.receive-buffer-size, 100, 'Invalid configuration: echo.tcp.receive-buffer-size=100 is out of range; allowed: 1024 to 268435456'",
+            "echo.tcp.accept-backlog, 0, 'Invalid configuration: echo.tcp.accept-backlog=0 is out of range; allowed: 1 to 65535'",
+            "echo.host, ' ', 'Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1'",
+    })
+    void outOfRangeValuesAreNamedWithWhatIsAllowed(String key, String value, String problem) {
+        assertThat(problems(Map.of(key, value))).containsExactly(problem);
+    }
+
+    @Test
+    void everyProblemIsReportedOnItsOwnLine() {
+        assertThat(problems(Map.of("echo.port", "70000", "echo.instances", "0", "echo.idle-timeout", "-5s")))
+                .containsExactlyInAnyOrder(
+                        "Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535",
+                        "Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024",
+                        "Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s");
+    }
+
+    private static List<String> problems(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(EchoConfig.class)
+                // Quarkus's own converter, as in the application: "30s" as well as ISO-8601.
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+        return EchoConfigValidator.problems(config.getConfigMapping(EchoConfig.class), DIRECT);
+    }
+}

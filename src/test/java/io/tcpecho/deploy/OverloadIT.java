@@ -1,0 +1,169 @@
+package io.tcpecho.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.tcpecho.deploy.Chart.Rendering;
+import io.tcpecho.testing.Http;
+import io.tcpecho.testing.ServerProcess;
+
+/**
+ * Overload safety as a hostile client meets it: the image under podman, run from the chart's Deployment with
+ * a memory limit (so with the chart's and the image's JVM settings), flooded for a minute by thousands of
+ * connections that send and never read, while the load client runs ping-pong and bulk traffic on connections
+ * of its own. Throughout, liveness answers 200 every time it is asked; afterwards the container was neither
+ * OOM-killed nor restarted, the well-behaved traffic and every flooding connection (which then reads and
+ * half-closes) got every byte back, and the server's byte counts add up.
+ * <p>
+ * The flood comes from this machine, whose one kernel also holds the client side of every connection; its
+ * connections use a small send buffer so that the client's kernel memory does not crowd out the server's
+ * (a flood from elsewhere would not share the server's kernel).
+ */
+class OverloadIT {
+
+    private static final String HOST = "127.0.0.1";
+    private static final String NAME = "tcp-echo-overload-it";
+    private static final int FLOOD_CONNECTIONS = 5000;
+    private static final Duration FLOOD_HOLD = Duration.ofSeconds(60);
+    private static final Pattern METRIC = Pattern.compile("^(echo_[a-z_]+(?:\\{[^}]*})?) (\\S+)$", Pattern.MULTILINE);
+
+    private Path deploymentFile;
+    private final List<Process> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void buildImage() throws IOException {
+        TestImage.build();
+    }
+
+    @AfterEach
+    void takeDown() {
+        clients.forEach(Process::destroyForcibly);
+        if (deploymentFile != null) {
+            Podman.podman("kube", "down", deploymentFile.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "memory limit {0}Mi")
+    @ValueSource(ints = { 512, 256, 1024 })
+    void floodOfClientsThatNeverReadLeavesThePodLiveWithinItsLimitAndLosesNothing(int mebibytes) throws Exception {
+        String limit = mebibytes + "Mi";
+        int echoPort = freePort();
+        int managementPort = freePort();
+        Rendering rendering = Chart.render("""
+                fullnameOverride: %s
+                replicaCount: 1
+                image: {repository: %s, tag: %s, pullPolicy: Never}
+                echo: {port: %d, host: %s}
+                management: {port: %d}
+                resources: {requests: {memory: %s}, limits: {memory: %s}}
+                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, HOST, managementPort, limit, limit));
+        deploymentFile = TestImage.WORK.resolve("overload-" + limit + ".yaml");
+        Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(
+                ContainerImageIT.forPodmanHostNetwork(rendering.get("Deployment", NAME))));
+        Podman.podman("kube", "down", deploymentFile.toString());
+        Podman.podman("kube", "play", "--network=host", deploymentFile.toString()).orFail("podman kube play");
+        String container = ContainerImageIT.applicationContainer(NAME);
+        String management = "http://" + HOST + ":" + managementPort;
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Http.status(management + "/q/health/ready") == 200);
+        assertThat(inspect(container, "{{.HostConfig.Memory}}")).as("the pod's memory limit")
+                .isEqualTo(String.valueOf(mebibytes * 1024L * 1024L));
+
+        String target = HOST + ":" + echoPort;
+        long floodSeconds = FLOOD_HOLD.toSeconds();
+        Process pingPong = load("pingpong", target, "-c", "16", "-w", "0s", "-d", (floodSeconds + 20) + "s",
+                "--timeout", "90s");
+        Process bulk = load("bulk", target, "-c", "4", "-s", "64MiB", "--timeout", "90s");
+        Process flood = load("flood", target, "-c", String.valueOf(FLOOD_CONNECTIONS), "-s", "256KiB",
+                "--send-buffer", "16KiB", "--hold", floodSeconds + "s", "--timeout", "120s");
+
+        List<Integer> liveness = new ArrayList<>();
+        boolean overloaded = false;
+        long deadline = System.nanoTime() + FLOOD_HOLD.plusMinutes(3).toNanos();
+        while (flood.isAlive() && System.nanoTime() < deadline) {
+            liveness.add(Http.status(management + "/q/health/live"));
+            overloaded |= Http.status(management + "/q/health/ready") == 503;
+            Thread.sleep(500);
+        }
+        assertThat(flood.waitFor(1, TimeUnit.SECONDS)).as("the flood finished").isTrue();
+
+        assertThat(inspect(container, "{{.State.OOMKilled}}")).as("OOM-killed").isEqualTo("false");
+        assertThat(inspect(container, "{{.RestartCount}}")).as("restarts").isEqualTo("0");
+        assertThat(inspect(container, "{{.State.Running}}")).as("running").isEqualTo("true");
+        assertThat(liveness).as("/q/health/live, every half second through the flood").isNotEmpty().containsOnly(200);
+        assertThat(exitStatus(flood, "flood")).isZero();
+        assertThat(exitStatus(pingPong, "pingpong")).isZero();
+        assertThat(exitStatus(bulk, "bulk")).isZero();
+
+        String metrics = Http.body(management + "/q/metrics");
+        // Else this test would prove nothing: the budget stopped connections; with the smallest limit, the
+        // flood took it all (overloaded: readiness DOWN, new connections held).
+        assertThat(metric(metrics, "echo_memory_pauses_total")).as("pauses for memory; metrics:%n%s", metrics).isPositive();
+        if (mebibytes == 256) {
+            assertThat(overloaded && metric(metrics, "echo_overloaded_seconds_total") > 0)
+                    .as("overloaded, readiness DOWN; metrics:%n%s", metrics).isTrue();
+        }
+        assertThat(metric(metrics, "echo_connections_closed_total{reason=\"completed\"}"))
+                .isGreaterThanOrEqualTo(FLOOD_CONNECTIONS + 4);
+        for (String reason : List.of("error", "shed", "reset")) {
+            assertThat(metric(metrics, "echo_connections_closed_total{reason=\"" + reason + "\"}")).as(reason).isZero();
+        }
+        assertThat(metric(metrics, "echo_bytes_dropped_total")).isZero();
+        assertThat(metric(metrics, "echo_bytes_received_total")).isEqualTo(metric(metrics, "echo_bytes_sent_total"));
+        assertThat(Podman.podman("logs", container).output()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    }
+
+    private Process load(String workload, String target, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ServerProcess.JAR.toString(), "load", workload, "--target", target, "--progress", "0"));
+        command.addAll(List.of(options));
+        Path output = TestImage.WORK.resolve("load-" + workload + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        clients.add(process);
+        return process;
+    }
+
+    private static int exitStatus(Process process, String workload) throws Exception {
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("load %s finished", workload).isTrue();
+        String output = Files.readString(TestImage.WORK.resolve("load-" + workload + ".log"), StandardCharsets.UTF_8);
+        assertThat(output).as("load %s", workload).contains("result      OK, every echoed byte verified");
+        return process.exitValue();
+    }
+
+    private static double metric(String metrics, String series) {
+        Matcher m = METRIC.matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).replace(",}", "}").equals(series)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return 0;
+    }
+
+    private static String inspect(String container, String format) {
+        return Podman.podman("inspect", "--format", format, container).orFail("podman inspect").output().trim();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+}

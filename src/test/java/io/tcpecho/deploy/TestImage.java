@@ -1,0 +1,50 @@
+package io.tcpecho.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The application image, built once per test JVM for the tests that run it: the user's build command
+ * ({@code ./mvnw package -Dquarkus.container-image.build=true}) with the offline base image of
+ * {@link BaseImage} and podman instead of a Docker daemon. Needs podman (installed by .ci/run).
+ */
+final class TestImage {
+
+    static final Path WORK = Path.of("target", "image-it");
+    static final String REPOSITORY = "localhost/tcp-echo/tcp-echo";
+    static final String TAG = "it";
+    static final String REFERENCE = REPOSITORY + ":" + TAG;
+
+    private static boolean built;
+
+    private TestImage() {
+    }
+
+    /** Builds the image unless this JVM built it already. */
+    static synchronized void build() throws IOException {
+        if (built) {
+            return;
+        }
+        assertThat(Podman.podman("version").exitCode())
+                .as("podman is needed for this test (apt-get install podman runc; see .ci/run)").isZero();
+        Files.createDirectories(WORK);
+        Path base = BaseImage.prepare(WORK);
+        // The previous run's image would otherwise be left behind untagged at every run.
+        Podman.podman("rmi", "--force", REFERENCE);
+        Podman.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
+                "-Dquarkus.container-image.build=true",
+                "-Dquarkus.jib.base-jvm-image=tar://" + base,
+                "-Dquarkus.jib.docker-executable-name=podman",
+                "-Dquarkus.container-image.tag=" + TAG,
+                "-Dquarkus.container-image.additional-tags="),
+                Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
+                .orFail("./mvnw package -Dquarkus.container-image.build=true");
+        built = true;
+    }
+}
