@@ -67,7 +67,8 @@ final class EchoConnection implements MemoryBudget.Waiter {
             return;
         }
         MemoryBudget budget = services.budget();
-        channel.config().setRecvByteBufAllocator(new BudgetedReadSizes(channel.config().getRecvByteBufAllocator(), budget, () -> queued));
+        channel.config().setRecvByteBufAllocator(
+                new BudgetedReadSizes(channel.config().getRecvByteBufAllocator(), budget, () -> queued));
         channel.config().setMessageSizeEstimator(BufferMemoryEstimator.INSTANCE);
         socket.setWriteQueueMaxSize(services.config().writeQueueHighWaterMark());
         socket.exceptionHandler(this::failed);

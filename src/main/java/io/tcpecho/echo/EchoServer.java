@@ -69,9 +69,9 @@ public class EchoServer {
         }, new DeploymentOptions().setInstances(instances));
         deploymentId = await(deployed);
         port = first.get().actualPort();
-        LOG.infof("Echo server listening on %s:%d with %d instances, transport %s, memory budget %d MiB of %d MiB direct memory (%s), %d KiB per connection under pressure",
-                config.host(), port, instances, transport(), budget.budget() >> 20, DirectMemory.max() >> 20,
-                DirectMemory.allocation(), budget.allowance() >> 10);
+        LOG.infof("Echo server listening on %s:%d with %d instances, transport %s, memory budget %d MiB of %d MiB"
+                + " direct memory (%s), %d bytes per connection under pressure", config.host(), port, instances,
+                transport(), budget.budget() >> 20, DirectMemory.max() >> 20, DirectMemory.allocation(), budget.allowance());
     }
 
     /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */

@@ -28,7 +28,7 @@ final class FloodWorkload {
     }
 
     static LoadResult run(LoadRun run, LoadResult result, int connections, int concurrency, long size, int chunk,
-            long holdNanos, int sendBuffer, int connectTimeoutMillis) throws InterruptedException {
+            long holdNanos, int socketBuffers, int connectTimeoutMillis) throws InterruptedException {
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
         List<Handler> handlers = new ArrayList<>(connections);
@@ -40,7 +40,7 @@ final class FloodWorkload {
         openNext[0] = () -> {
             int index = nextIndex.getAndIncrement();
             if (index < connections && !run.hasFailed()) {
-                run.connect(() -> handlers.get(index), connectTimeoutMillis, sendBuffer).addListener(f -> openNext[0].run());
+                run.connect(() -> handlers.get(index), connectTimeoutMillis, socketBuffers).addListener(f -> openNext[0].run());
             }
         };
         long begin = System.nanoTime();

@@ -352,17 +352,18 @@ public final class LoadCli implements Runnable {
                 description = "Connections being opened at a time (default: ${DEFAULT-VALUE}).")
         int concurrency;
 
-        @Option(names = "--send-buffer", paramLabel = "BYTES", defaultValue = "0", converter = SizeConverter.class,
-                description = "SO_SNDBUF of each connection; 0 = the kernel's, auto-tuned. A small one keeps a flood from a "
-                        + "client on the server's own host from filling that kernel's TCP memory (default: ${DEFAULT-VALUE}).")
-        long sendBuffer;
+        @Option(names = "--socket-buffers", paramLabel = "BYTES", defaultValue = "0", converter = SizeConverter.class,
+                description = "SO_SNDBUF and SO_RCVBUF of each connection; 0 = the kernel's, auto-tuned. Small ones keep a "
+                        + "flood from the server's own host from filling that kernel's TCP memory with the client's side, "
+                        + "so that what piles up is what the server holds (default: ${DEFAULT-VALUE}).")
+        long socketBuffers;
 
         @Override
         void validate() {
             positive("--connections", connections);
             positive("--size", size);
-            if (sendBuffer < 0 || sendBuffer > Integer.MAX_VALUE) {
-                throw new ParameterException(spec.commandLine(), "--send-buffer must be 0 to 2GiB");
+            if (socketBuffers < 0 || socketBuffers > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--socket-buffers must be 0 to 2GiB");
             }
             positive("--chunk", chunk);
             positive("--open-concurrency", concurrency);
@@ -376,7 +377,7 @@ public final class LoadCli implements Runnable {
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
             return FloodWorkload.run(run, result, connections, concurrency, size, (int) Math.min(chunk, 1 << 30),
-                    holdNanos, (int) sendBuffer, common.connectTimeoutMillis());
+                    holdNanos, (int) socketBuffers, common.connectTimeoutMillis());
         }
     }
 

@@ -76,8 +76,11 @@ final class LoadRun implements AutoCloseable {
         return connect(handlers, connectTimeoutMillis, 0);
     }
 
-    /** As {@link #connect(Supplier, int)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
-    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis, int sendBufferBytes) {
+    /**
+     * As {@link #connect(Supplier, int)}, with an SO_SNDBUF and SO_RCVBUF of {@code socketBufferBytes} each (0: the
+     * kernel's, auto-tuned). Set before connecting, so that the window the client offers is sized to match.
+     */
+    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis, int socketBufferBytes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
@@ -87,8 +90,8 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
                 .handler(handlers.get());
-        if (sendBufferBytes > 0) {
-            bootstrap.option(ChannelOption.SO_SNDBUF, sendBufferBytes);
+        if (socketBufferBytes > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, socketBufferBytes).option(ChannelOption.SO_RCVBUF, socketBufferBytes);
         }
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
