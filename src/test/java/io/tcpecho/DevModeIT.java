@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import io.tcpecho.testing.Commands;
 
 /**
  * {@code ./mvnw quarkus:dev} as a newcomer meets it: src/test/scripts/dev-mode.sh runs the README's "Try it"
@@ -22,10 +26,7 @@ class DevModeIT {
     void readmeExamplesAndLiveReloadWorkInDevMode() throws Exception {
         Path output = Files.createTempFile("dev-mode-", ".log");
         try {
-            Process script = new ProcessBuilder(SCRIPT.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .start();
+            Process script = Commands.start(output, Map.of(), List.of(SCRIPT.toString()));
             if (!script.waitFor(10, TimeUnit.MINUTES)) {
                 script.destroyForcibly();
             }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Http;
+import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ServerProcess;
 
 /** The packaged jar as production runs it: start-up errors, SIGTERM drain, exit status, logs. */
@@ -42,7 +43,8 @@ class PackagedServerIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.parse(Http.body(server.managementUrl("/q/metrics")))
+                    .value("echo_bytes_sent_total") > 0); // the transfer is under way
 
             server.terminate();
             await().atMost(Duration.ofSeconds(1)).until(() -> server.readinessStatus() == 503);

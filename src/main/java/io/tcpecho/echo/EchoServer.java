@@ -1,6 +1,5 @@
 package io.tcpecho.echo;
 
-import java.net.BindException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -8,14 +7,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import jakarta.enterprise.inject.Instance;
-
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
 import io.tcpecho.memory.DirectMemory;
@@ -24,7 +21,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
@@ -58,8 +54,8 @@ public class EchoServer {
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
         EchoConfigValidator.validate(config, DirectMemory.max());
-        instances = config.instances().orElseGet(this::eventLoopCount);
-        NetServerOptions options = serverOptions();
+        instances = config.instances().orElseGet(() -> EventLoops.of(vertx).size());
+        NetServerOptions options = ListenerOptions.of(config);
         Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
         AtomicReference<EchoServerVerticle> first = new AtomicReference<>();
         Future<String> deployed = vertx.deployVerticle(() -> {
@@ -103,22 +99,6 @@ public class EchoServer {
         return instances;
     }
 
-    private NetServerOptions serverOptions() {
-        EchoConfig.Tcp tcp = config.tcp();
-        NetServerOptions options = new NetServerOptions()
-                .setHost(config.host())
-                // A negative port asks Vert.x for one random port shared by all instances; 0 would give each its own.
-                .setPort(config.port() == 0 ? -1 : config.port())
-                .setTcpNoDelay(tcp.noDelay())
-                .setTcpKeepAlive(tcp.keepAlive())
-                .setReuseAddress(true)
-                .setReusePort(tcp.reusePort())
-                .setAcceptBacklog(tcp.acceptBacklog())
-                .setRegisterWriteHandler(false);
-        tcp.receiveBufferSize().ifPresent(options::setReceiveBufferSize);
-        tcp.sendBufferSize().ifPresent(options::setSendBufferSize);
-        return options;
-    }
 
     private String await(Future<String> deployment) throws InterruptedException {
         try {
@@ -126,27 +106,12 @@ public class EchoServer {
         } catch (TimeoutException e) {
             throw new IllegalStateException("The echo listener did not start within " + DEPLOY_TIMEOUT, e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
-                throw new ConfigurationException("Cannot listen on %s:%d (echo.host:echo.port): %s; another process holds the port, stop it or set ECHO_PORT to a free port"
-                        .formatted(config.host(), config.port(), cause.getMessage()));
-            }
-            throw new ConfigurationException("Cannot listen on %s:%d (echo.host:echo.port): %s"
-                    .formatted(config.host(), config.port(), cause));
+            throw ListenFailure.of(config, e.getCause());
         }
-    }
-
-    private int eventLoopCount() {
-        int count = 0;
-        for (var ignored : ((VertxInternal) vertx).getEventLoopGroup()) {
-            count++;
-        }
-        return count;
     }
 
     private String transport() {
-        return vertx.isNativeTransportEnabled()
-                ? "native (" + ((VertxInternal) vertx).transport().getClass().getSimpleName() + ")"
-                : "nio (native unavailable: " + vertx.unavailableNativeTransportCause() + ")";
+        return vertx.isNativeTransportEnabled() ? EventLoops.transport(vertx)
+                : EventLoops.transport(vertx) + " (native unavailable: " + vertx.unavailableNativeTransportCause() + ")";
     }
 }

@@ -14,6 +14,9 @@ import io.netty.channel.ChannelPromise;
  * second: stop accepting, but let transfers in progress finish. The connection's own closes start at
  * Vert.x's handler, nearer the head, so they never pass through here; only closes from outside do. The
  * drain bounds the wait: connections still open when it times out are aborted.
+ * <p>
+ * Vert.x 5 shuts servers down gracefully itself ({@code NetServer.shutdown} with a timeout, a shutdown event
+ * to each connection), which would replace this class and the listener half of the drain.
  */
 @Sharable
 final class ExternalCloseDeferrer extends ChannelOutboundHandlerAdapter {

@@ -13,8 +13,8 @@ import org.eclipse.microprofile.health.Liveness;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.tcpecho.echo.EventLoops;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 
 /**
  * Alive while every Vert.x event loop runs a task within {@link #MAX_DELAY}. An event loop that is blocked
@@ -36,7 +36,7 @@ public class EventLoopLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         long start = System.nanoTime();
         List<Future<?>> pings = new ArrayList<>();
-        for (EventExecutor loop : ((VertxInternal) vertx).getEventLoopGroup()) {
+        for (EventExecutor loop : EventLoops.of(vertx)) {
             pings.add(loop.submit(() -> {
             }));
         }

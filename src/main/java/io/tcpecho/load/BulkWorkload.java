@@ -29,7 +29,7 @@ final class BulkWorkload {
         return result.measured(run, elapsed, run.takeLatencies());
     }
 
-    private static final class Handler extends EchoHandler {
+    private static final class Handler extends VerifyingHandler {
         private final long size;
         private final int chunk;
         private final boolean halfClose;

@@ -49,7 +49,7 @@ final class ChurnWorkload {
         run.connect(() -> new Handler(ids.getAndIncrement(), began), connectTimeoutMillis);
     }
 
-    private final class Handler extends EchoHandler {
+    private final class Handler extends VerifyingHandler {
         private final long began;
 
         Handler(long id, long began) {

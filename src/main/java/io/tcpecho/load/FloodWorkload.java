@@ -28,7 +28,7 @@ final class FloodWorkload {
     }
 
     static LoadResult run(LoadRun run, LoadResult result, int connections, int concurrency, long size, int chunk,
-            long holdNanos, int socketBuffers, int connectTimeoutMillis) throws InterruptedException {
+            long holdNanos, int sendBuffer, int connectTimeoutMillis) throws InterruptedException {
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
         List<Handler> handlers = new ArrayList<>(connections);
@@ -40,7 +40,7 @@ final class FloodWorkload {
         openNext[0] = () -> {
             int index = nextIndex.getAndIncrement();
             if (index < connections && !run.hasFailed()) {
-                run.connect(() -> handlers.get(index), connectTimeoutMillis, socketBuffers).addListener(f -> openNext[0].run());
+                run.connect(() -> handlers.get(index), connectTimeoutMillis, sendBuffer).addListener(f -> openNext[0].run());
             }
         };
         long begin = System.nanoTime();
@@ -65,7 +65,7 @@ final class FloodWorkload {
                 .measured(run, System.nanoTime() - drainBegin, run.takeLatencies());
     }
 
-    private static final class Handler extends EchoHandler {
+    private static final class Handler extends VerifyingHandler {
         private final long size;
         private final int chunk;
         private final CountDownLatch opened;

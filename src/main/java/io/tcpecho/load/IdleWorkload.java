@@ -56,7 +56,7 @@ final class IdleWorkload {
                 connections);
     }
 
-    private static final class Handler extends EchoHandler {
+    private static final class Handler extends VerifyingHandler {
         private final int messageSize;
         private final CountDownLatch opened;
         private final CountDownLatch checked;

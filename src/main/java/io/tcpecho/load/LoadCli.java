@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -315,7 +316,7 @@ public final class LoadCli implements Runnable {
             if (holdNanos < 0) {
                 throw new ParameterException(spec.commandLine(), "--hold must not be negative");
             }
-            if (messageSize > Pattern.MAX_SLICE) {
+            if (messageSize > PayloadPattern.MAX_SLICE) {
                 throw new ParameterException(spec.commandLine(), "--message-size must be at most 64KiB");
             }
         }
@@ -352,18 +353,18 @@ public final class LoadCli implements Runnable {
                 description = "Connections being opened at a time (default: ${DEFAULT-VALUE}).")
         int concurrency;
 
-        @Option(names = "--socket-buffers", paramLabel = "BYTES", defaultValue = "0", converter = SizeConverter.class,
-                description = "SO_SNDBUF and SO_RCVBUF of each connection; 0 = the kernel's, auto-tuned. Small ones keep a "
-                        + "flood from the server's own host from filling that kernel's TCP memory with the client's side, "
-                        + "so that what piles up is what the server holds (default: ${DEFAULT-VALUE}).")
-        long socketBuffers;
+        @Option(names = "--send-buffer", paramLabel = "BYTES", defaultValue = "0", converter = SizeConverter.class,
+                description = "SO_SNDBUF of each connection; 0 = the kernel's, auto-tuned. A small one keeps a flood from a "
+                        + "client on the server's own host from filling that kernel's TCP memory (default: ${DEFAULT-VALUE}). "
+                        + "The receive buffer stays the kernel's: a tiny one makes the kernel drop segments on loopback.")
+        long sendBuffer;
 
         @Override
         void validate() {
             positive("--connections", connections);
             positive("--size", size);
-            if (socketBuffers < 0 || socketBuffers > Integer.MAX_VALUE) {
-                throw new ParameterException(spec.commandLine(), "--socket-buffers must be 0 to 2GiB");
+            if (sendBuffer < 0 || sendBuffer > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--send-buffer must be 0 to 2GiB");
             }
             positive("--chunk", chunk);
             positive("--open-concurrency", concurrency);
@@ -377,7 +378,7 @@ public final class LoadCli implements Runnable {
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
             return FloodWorkload.run(run, result, connections, concurrency, size, (int) Math.min(chunk, 1 << 30),
-                    holdNanos, (int) socketBuffers, common.connectTimeoutMillis());
+                    holdNanos, (int) sendBuffer, common.connectTimeoutMillis());
         }
     }
 
@@ -415,8 +416,8 @@ public final class LoadCli implements Runnable {
 
     /** Bytes with an optional unit: 64, 64B, 4K, 4Ki, 4KiB, 32M, 32MiB, 1G (units are powers of 1024). */
     static final class SizeConverter implements ITypeConverter<Long> {
-        private static final java.util.regex.Pattern SIZE =
-                java.util.regex.Pattern.compile("(\\d+)\\s*([kmgt]?)(ib|b|i)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+        private static final Pattern SIZE =
+                Pattern.compile("(\\d+)\\s*([kmgt]?)(ib|b|i)?", Pattern.CASE_INSENSITIVE);
 
         @Override
         public Long convert(String value) {
@@ -445,8 +446,8 @@ public final class LoadCli implements Runnable {
 
     /** A duration in nanoseconds: 500ms, 10s, 2m, 1h; a bare number is seconds. */
     static final class DurationConverter implements ITypeConverter<Long> {
-        private static final java.util.regex.Pattern DURATION =
-                java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+        private static final Pattern DURATION =
+                Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
 
         @Override
         public Long convert(String value) {

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
+import io.vertx.core.json.JsonObject;
+
 /** What a run measured, printed as a table or as JSON. */
 final class LoadResult {
 
@@ -115,42 +117,33 @@ final class LoadResult {
     }
 
     String json() {
-        StringBuilder out = new StringBuilder("{");
-        field(out, "workload", workload);
-        field(out, "target", target);
-        field(out, "ok", ok());
-        field(out, "failure", failure);
-        out.append("\"parameters\":{");
-        int i = 0;
-        for (var e : parameters.entrySet()) {
-            if (i++ > 0) {
-                out.append(',');
-            }
-            out.append(quote(e.getKey())).append(':').append(value(e.getValue()));
-        }
-        out.append("},");
-        field(out, "clientTransport", transport);
-        field(out, "clientThreads", threads);
-        field(out, "seconds", round(seconds()));
-        field(out, "bytesSent", bytesSent);
-        field(out, "bytesEchoed", bytesEchoed);
-        field(out, "mibPerSecond", round(mibPerSecond()));
-        field(out, "messages", messages);
-        field(out, "messagesPerSecond", round(messagesPerSecond()));
-        field(out, "connections", connections);
-        field(out, "connectionsPerSecond", round(connectionsPerSecond()));
-        out.append("\"latencyMicros\":{");
-        field(out, "of", latencyOf);
-        field(out, "count", latency.getTotalCount());
-        field(out, "p50", round(micros(50)));
-        field(out, "p90", round(micros(90)));
-        field(out, "p99", round(micros(99)));
-        field(out, "p99_9", round(micros(99.9)));
-        field(out, "max", round(micros(100)));
-        out.append("\"mean\":").append(round(latency.getTotalCount() == 0 ? 0 : latency.getMean() / 1000.0));
-        out.append("},");
-        out.append("\"errors\":").append(errors);
-        return out.append('}').toString();
+        return new JsonObject()
+                .put("workload", workload)
+                .put("target", target)
+                .put("ok", ok())
+                .put("failure", failure)
+                .put("parameters", new JsonObject(parameters))
+                .put("clientTransport", transport)
+                .put("clientThreads", threads)
+                .put("seconds", round(seconds()))
+                .put("bytesSent", bytesSent)
+                .put("bytesEchoed", bytesEchoed)
+                .put("mibPerSecond", round(mibPerSecond()))
+                .put("messages", messages)
+                .put("messagesPerSecond", round(messagesPerSecond()))
+                .put("connections", connections)
+                .put("connectionsPerSecond", round(connectionsPerSecond()))
+                .put("latencyMicros", new JsonObject()
+                        .put("of", latencyOf)
+                        .put("count", latency.getTotalCount())
+                        .put("p50", round(micros(50)))
+                        .put("p90", round(micros(90)))
+                        .put("p99", round(micros(99)))
+                        .put("p99_9", round(micros(99.9)))
+                        .put("max", round(micros(100)))
+                        .put("mean", round(latency.getTotalCount() == 0 ? 0 : latency.getMean() / 1000.0)))
+                .put("errors", errors)
+                .encode();
     }
 
     private static void row(StringBuilder out, String name, String value) {
@@ -161,42 +154,8 @@ final class LoadResult {
         return String.format(Locale.ROOT, format, args);
     }
 
-    private static void field(StringBuilder out, String name, Object value) {
-        out.append(quote(name)).append(':').append(value(value)).append(',');
-    }
-
-    private static String value(Object value) {
-        if (value == null) {
-            return "null";
-        }
-        if (value instanceof Number || value instanceof Boolean) {
-            return value.toString();
-        }
-        return quote(value.toString());
-    }
-
     private static double round(double value) {
         return Math.round(value * 1000.0) / 1000.0;
     }
 
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
 }

@@ -33,7 +33,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  */
 final class LoadRun implements AutoCloseable {
 
-    final Pattern pattern;
+    final PayloadPattern pattern;
     final LongAdder bytesSent = new LongAdder();
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder messages = new LongAdder();
@@ -45,7 +45,7 @@ final class LoadRun implements AutoCloseable {
     private final InetSocketAddress target;
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
-    private final Set<EchoHandler> open = ConcurrentHashMap.newKeySet();
+    private final Set<VerifyingHandler> open = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final CountDownLatch failed = new CountDownLatch(1);
     private final Thread watchdog;
@@ -53,7 +53,7 @@ final class LoadRun implements AutoCloseable {
 
     LoadRun(InetSocketAddress target, int threads, long seed, long stallNanos) {
         this.target = target;
-        this.pattern = new Pattern(seed);
+        this.pattern = new PayloadPattern(seed);
         this.stallNanos = stallNanos;
         if (Epoll.isAvailable()) {
             group = new EpollEventLoopGroup(threads);
@@ -76,11 +76,8 @@ final class LoadRun implements AutoCloseable {
         return connect(handlers, connectTimeoutMillis, 0);
     }
 
-    /**
-     * As {@link #connect(Supplier, int)}, with an SO_SNDBUF and SO_RCVBUF of {@code socketBufferBytes} each (0: the
-     * kernel's, auto-tuned). Set before connecting, so that the window the client offers is sized to match.
-     */
-    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis, int socketBufferBytes) {
+    /** As {@link #connect(Supplier, int)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
+    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis, int sendBufferBytes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
@@ -90,8 +87,8 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
                 .handler(handlers.get());
-        if (socketBufferBytes > 0) {
-            bootstrap.option(ChannelOption.SO_SNDBUF, socketBufferBytes).option(ChannelOption.SO_RCVBUF, socketBufferBytes);
+        if (sendBufferBytes > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, sendBufferBytes);
         }
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
@@ -102,11 +99,11 @@ final class LoadRun implements AutoCloseable {
         return connected;
     }
 
-    void opened(EchoHandler handler) {
+    void opened(VerifyingHandler handler) {
         open.add(handler);
     }
 
-    void closed(EchoHandler handler) {
+    void closed(VerifyingHandler handler) {
         open.remove(handler);
     }
 
@@ -183,7 +180,7 @@ final class LoadRun implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
-            for (EchoHandler handler : open) {
+            for (VerifyingHandler handler : open) {
                 handler.checkStall(now);
             }
         }

@@ -35,7 +35,7 @@ final class PingPongWorkload {
                 .window(window.messages(), window.bytesEchoed(), 0);
     }
 
-    private static final class Handler extends EchoHandler {
+    private static final class Handler extends VerifyingHandler {
         private final int messageSize;
         private final CountDownLatch connected;
         private final CountDownLatch done;

@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.tcpecho.testing.Commands;
+
 /**
  * A JVM base image made offline from the JDK on this machine, since no registry is reachable: a jlink'ed
  * runtime in /opt/java, the shared libraries it links against, a passwd entry for uid 185 (the user the
@@ -38,7 +40,7 @@ final class BaseImage {
         deleteRecursively(rootfs);
         Files.createDirectories(rootfs);
 
-        Podman.run(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules", "ALL-MODULE-PATH",
+        Commands.run(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules", "ALL-MODULE-PATH",
                 "--module-path", jdk.resolve("jmods").toString(), "--strip-debug", "--no-header-files",
                 "--no-man-pages", "--compress=2", "--output", rootfs.resolve("opt/java").toString()),
                 Map.of(), workDir, Duration.ofMinutes(5)).orFail("jlink");
@@ -57,7 +59,7 @@ final class BaseImage {
             files.filter(f -> f.getFileName().toString().endsWith(".so") || f.endsWith("bin/java"))
                     .forEach(f -> ldd.add(f.toString()));
         }
-        Matcher resolved = Pattern.compile("=> (/\\S+) \\(").matcher(Podman.run(ldd, Map.of(), workDir,
+        Matcher resolved = Pattern.compile("=> (/\\S+) \\(").matcher(Commands.run(ldd, Map.of(), workDir,
                 Duration.ofMinutes(1)).output());
         while (resolved.find()) {
             libraries.add(resolved.group(1));
@@ -80,13 +82,13 @@ final class BaseImage {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
 
         Path rootfsTar = workDir.resolve("rootfs.tar").toAbsolutePath();
-        Podman.run(List.of("tar", "--numeric-owner", "--owner=0", "--group=0", "-C", rootfs.toString(), "-cf",
+        Commands.run(List.of("tar", "--numeric-owner", "--owner=0", "--group=0", "-C", rootfs.toString(), "-cf",
                 rootfsTar.toString(), "."), Map.of(), workDir, Duration.ofMinutes(2)).orFail("tar");
-        Podman.podman("import", "--change", "ENV PATH=/opt/java/bin:/usr/bin:/bin", "--change",
+        Commands.podman("import", "--change", "ENV PATH=/opt/java/bin:/usr/bin:/bin", "--change",
                 "ENV JAVA_HOME=/opt/java", "--change", "USER 185", rootfsTar.toString(), NAME).orFail("podman import");
         Path partial = workDir.resolve("base-image.tar.partial");
         Files.deleteIfExists(partial);
-        Podman.podman("save", "--format", "docker-archive", "-o", partial.toString(), NAME).orFail("podman save");
+        Commands.podman("save", "--format", "docker-archive", "-o", partial.toString(), NAME).orFail("podman save");
         Files.move(partial, tarball, StandardCopyOption.ATOMIC_MOVE);
         Files.delete(rootfsTar);
         deleteRecursively(rootfs);

@@ -61,27 +61,6 @@ class HelmChartTest {
     }
 
     @Test
-    void readmeListsEveryValue() throws IOException {
-        String readme = Files.readString(Chart.DIR.resolve("README.md"));
-        List<String> missing = new ArrayList<>();
-        collectValuePaths("", Chart.YAML.readTree(Chart.DIR.resolve("values.yaml").toFile()), readme, missing);
-        assertThat(missing).as("values missing from helm/tcp-echo/README.md").isEmpty();
-    }
-
-    /** Leaf paths of values.yaml; a free-form object (e.g. securityContext) counts as listed when its own key is. */
-    private static void collectValuePaths(String path, JsonNode node, String readme, List<String> missing) {
-        if (!path.isEmpty() && readme.contains("`" + path + "`")) {
-            return;
-        }
-        if (node.isObject() && node.size() > 0) {
-            node.fieldNames().forEachRemaining(
-                    name -> collectValuePaths(path.isEmpty() ? name : path + "." + name, node.get(name), readme, missing));
-        } else {
-            missing.add(path);
-        }
-    }
-
-    @Test
     void chartPackagesWithItsSchemaAndTestScript() throws IOException {
         Path destination = Files.createTempDirectory("tcp-echo-chart-package-");
         try {

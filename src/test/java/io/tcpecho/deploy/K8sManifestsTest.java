@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.tcpecho.testing.Commands;
+
 /**
  * {@code k8s/} is the chart's default rendering (release name tcp-echo, helm tests and Helm's own labels left
  * out), one file per object, plus a kustomization.yaml. This test fails when they differ, object by object.
@@ -74,9 +76,9 @@ class K8sManifestsTest {
     @Test
     void kustomizeBuildsExactlyTheseObjects() {
         // `kubectl apply -k` needs a server, `kubectl kustomize` does not: it is what apply -k would send.
-        org.junit.jupiter.api.Assumptions.assumeTrue(Podman.run(List.of("sh", "-c", "command -v kubectl"), Map.of(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(Commands.run(List.of("sh", "-c", "command -v kubectl"), Map.of(),
                 Path.of("."), java.time.Duration.ofSeconds(10)).exitCode() == 0, "kubectl is not installed");
-        String built = Podman.run(List.of("kubectl", "kustomize", DIR.toString()), Map.of(), Path.of("."),
+        String built = Commands.run(List.of("kubectl", "kustomize", DIR.toString()), Map.of(), Path.of("."),
                 java.time.Duration.ofMinutes(1)).orFail("kubectl kustomize k8s/").output();
         assertThat(Chart.parse(built)).containsExactlyInAnyOrderElementsOf(expectedFiles().values());
     }

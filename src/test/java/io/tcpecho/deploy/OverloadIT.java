@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.MatchResult;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.tcpecho.deploy.Chart.Rendering;
+import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.Http;
+import io.tcpecho.testing.JavaCommand;
+import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ServerProcess;
 
 /**
@@ -43,7 +43,6 @@ class OverloadIT {
     private static final String NAME = "tcp-echo-overload-it";
     private static final int FLOOD_CONNECTIONS = 5000;
     private static final Duration FLOOD_HOLD = Duration.ofSeconds(60);
-    private static final Pattern METRIC = Pattern.compile("^(echo_[a-z_]+(?:\\{[^}]*})?) (\\S+)$", Pattern.MULTILINE);
 
     private Path deploymentFile;
     private final List<Process> clients = new ArrayList<>();
@@ -57,7 +56,7 @@ class OverloadIT {
     void takeDown() {
         clients.forEach(Process::destroyForcibly);
         if (deploymentFile != null) {
-            Podman.podman("kube", "down", deploymentFile.toString());
+            Commands.podman("kube", "down", deploymentFile.toString());
         }
     }
 
@@ -65,8 +64,8 @@ class OverloadIT {
     @ValueSource(ints = { 512, 256, 1024 })
     void floodOfClientsThatNeverReadLeavesThePodLiveWithinItsLimitAndLosesNothing(int mebibytes) throws Exception {
         String limit = mebibytes + "Mi";
-        int echoPort = freePort();
-        int managementPort = freePort();
+        int echoPort = ServerProcess.freePort();
+        int managementPort = ServerProcess.freePort();
         Rendering rendering = Chart.render("""
                 fullnameOverride: %s
                 replicaCount: 1
@@ -78,8 +77,8 @@ class OverloadIT {
         deploymentFile = TestImage.WORK.resolve("overload-" + limit + ".yaml");
         Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(
                 ContainerImageIT.forPodmanHostNetwork(rendering.get("Deployment", NAME))));
-        Podman.podman("kube", "down", deploymentFile.toString());
-        Podman.podman("kube", "play", "--network=host", deploymentFile.toString()).orFail("podman kube play");
+        Commands.podman("kube", "down", deploymentFile.toString());
+        Commands.podman("kube", "play", "--network=host", deploymentFile.toString()).orFail("podman kube play");
         String container = ContainerImageIT.applicationContainer(NAME);
         String management = "http://" + HOST + ":" + managementPort;
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
@@ -93,7 +92,7 @@ class OverloadIT {
                 "--timeout", "90s");
         Process bulk = load("bulk", target, "-c", "4", "-s", "64MiB", "--timeout", "90s");
         Process flood = load("flood", target, "-c", String.valueOf(FLOOD_CONNECTIONS), "-s", "512KiB",
-                "--socket-buffers", "16KiB", "--hold", floodSeconds + "s", "--timeout", "120s");
+                "--send-buffer", "16KiB", "--hold", floodSeconds + "s", "--timeout", "120s");
 
         List<Integer> liveness = new ArrayList<>();
         long deadline = System.nanoTime() + FLOOD_HOLD.plusMinutes(3).toNanos();
@@ -111,32 +110,32 @@ class OverloadIT {
         assertThat(exitStatus(pingPong, "pingpong")).isZero();
         assertThat(exitStatus(bulk, "bulk")).isZero();
 
-        String metrics = Http.body(management + "/q/metrics");
+        Prometheus metrics = Prometheus.parse(Http.body(management + "/q/metrics"));
+        String memoryMetrics = metrics.describe("echo_memory") + ", " + metrics.describe("echo_overloaded") + ", "
+                + metrics.describe("echo_accepts");
         long peak = peakMemory(container);
-        System.out.printf("OverloadIT %s: peak container memory %d MiB; %s%n", limit, peak >> 20, METRIC.matcher(metrics)
-                .results().map(MatchResult::group).filter(line -> line.startsWith("echo_memory") || line.startsWith("echo_over")
-                        || line.startsWith("echo_accepts")).toList());
+        System.out.printf("OverloadIT %s: peak container memory %d MiB; %s%n", limit, peak >> 20, memoryMetrics);
         assertThat(peak).as("peak memory of the container").isLessThan(mebibytes * 1024L * 1024L);
         // Else this test would prove nothing: the budget stopped connections. (Whether the flood also reaches
         // the overload depends on how much the kernel's socket buffers absorb; MemoryBudgetEndToEndTest drives
         // the overload and readiness DOWN deterministically.)
-        assertThat(metric(metrics, "echo_memory_pauses_total")).as("pauses for memory; metrics:%n%s", metrics).isPositive();
-        assertThat(metric(metrics, "echo_connections_closed_total{reason=\"completed\"}"))
+        assertThat(metrics.value("echo_memory_pauses_total")).as("pauses for memory; %s", memoryMetrics).isPositive();
+        assertThat(metrics.value(Prometheus.closed("completed")))
                 .isGreaterThanOrEqualTo(FLOOD_CONNECTIONS + 4);
         for (String reason : List.of("error", "shed", "reset")) {
-            assertThat(metric(metrics, "echo_connections_closed_total{reason=\"" + reason + "\"}")).as(reason).isZero();
+            assertThat(metrics.value(Prometheus.closed(reason))).as(reason).isZero();
         }
-        assertThat(metric(metrics, "echo_bytes_dropped_total")).isZero();
-        assertThat(metric(metrics, "echo_bytes_received_total")).isEqualTo(metric(metrics, "echo_bytes_sent_total"));
-        assertThat(Podman.podman("logs", container).output()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+        assertThat(metrics.value("echo_bytes_dropped_total")).isZero();
+        assertThat(metrics.value("echo_bytes_received_total")).isEqualTo(metrics.value("echo_bytes_sent_total"));
+        assertThat(Commands.podman("logs", container).output()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
     }
 
     private Process load(String workload, String target, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ServerProcess.JAR.toString(), "load", workload, "--target", target, "--progress", "0"));
-        command.addAll(List.of(options));
+        List<String> arguments = new ArrayList<>(List.of(workload));
+        arguments.addAll(List.of(options));
+        List<String> command = JavaCommand.load(ServerProcess.JAR, List.of(), target, arguments);
         Path output = TestImage.WORK.resolve("load-" + workload + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process process = Commands.start(output, Map.of(), command);
         clients.add(process);
         return process;
     }
@@ -148,15 +147,6 @@ class OverloadIT {
         return process.exitValue();
     }
 
-    private static double metric(String metrics, String series) {
-        Matcher m = METRIC.matcher(metrics);
-        while (m.find()) {
-            if (m.group(1).replace(",}", "}").equals(series)) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return 0;
-    }
 
     /** The container's highest memory use so far, from its cgroup (v1 or v2); 0 when the cgroup is not readable. */
     private static long peakMemory(String container) throws IOException {
@@ -172,12 +162,6 @@ class OverloadIT {
     }
 
     private static String inspect(String container, String format) {
-        return Podman.podman("inspect", "--format", format, container).orFail("podman inspect").output().trim();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        }
+        return Commands.podman("inspect", "--format", format, container).orFail("podman inspect").output().trim();
     }
 }

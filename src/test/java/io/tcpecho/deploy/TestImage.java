@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.tcpecho.testing.Commands;
+
 /**
  * The application image, built once per test JVM for the tests that run it: the user's build command
  * ({@code ./mvnw package -Dquarkus.container-image.build=true}) with the offline base image of
@@ -31,13 +33,13 @@ final class TestImage {
         if (built) {
             return;
         }
-        assertThat(Podman.podman("version").exitCode())
+        assertThat(Commands.podman("version").exitCode())
                 .as("podman is needed for this test (apt-get install podman runc; see .ci/run)").isZero();
         Files.createDirectories(WORK);
         Path base = BaseImage.prepare(WORK);
         // The previous run's image would otherwise be left behind untagged at every run.
-        Podman.podman("rmi", "--force", REFERENCE);
-        Podman.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
+        Commands.podman("rmi", "--force", REFERENCE);
+        Commands.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
                 "-Dquarkus.container-image.build=true",
                 "-Dquarkus.jib.base-jvm-image=tar://" + base,
                 "-Dquarkus.jib.docker-executable-name=podman",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import jakarta.inject.Inject;
 
@@ -82,8 +83,8 @@ class EchoSemanticsTest {
         try (EchoClient client = EchoClient.connect(server.port())) {
             client.socket().setReceiveBufferSize(16 * 1024);
             CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
-            // Let the sender fill every buffer and half-close while nothing is read yet.
-            Thread.sleep(1_000);
+            // Let the sender fill every buffer while nothing is read: the server stops reading.
+            awaitSteady(() -> (long) scrape().value("echo_bytes_received_total"));
             byte[] echoed = client.readToEnd(16 * 1024, Duration.ofMillis(1));
             sent.get(60, TimeUnit.SECONDS);
             assertThat(echoed).hasSize(payload.length).isEqualTo(payload);
@@ -112,15 +113,14 @@ class EchoSemanticsTest {
             writer.setDaemon(true);
             writer.start();
 
-            long stalledAt = awaitStall(written);
+            long stalledAt = awaitSteady(written::get);
             double serverRead = scrape().value("echo_bytes_received_total") - receivedBefore;
-            Thread.sleep(500);
-            double serverReadLater = scrape().value("echo_bytes_received_total") - receivedBefore;
+            // The server stopped reading, so what it holds cannot grow.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> scrape().value("echo_bytes_received_total") - receivedBefore == serverRead);
 
             // The writer blocked after filling kernel buffers and the server's bounded queue: megabytes, not the GiB it tried.
             assertThat(stalledAt).isLessThan(64L * MIB);
-            // The server stopped reading, so what it holds cannot grow.
-            assertThat(serverReadLater).isEqualTo(serverRead);
             assertThat(serverRead).isLessThan(32.0 * MIB);
         }
     }
@@ -199,17 +199,14 @@ class EchoSemanticsTest {
         return Prometheus.scrape(metrics);
     }
 
-    /** Waits until the writer has not progressed for a second, and returns how much it had written. */
-    private static long awaitStall(AtomicLong written) throws InterruptedException {
-        long last = -1;
-        for (int i = 0; i < 30; i++) {
-            Thread.sleep(1_000);
-            long now = written.get();
-            if (now == last) {
-                return now;
-            }
-            last = now;
-        }
-        throw new AssertionError("the writer never stalled; it wrote " + last + " bytes");
+    /** Waits until {@code count} has not moved for a second, and returns where it stopped. */
+    private static long awaitSteady(LongSupplier count) {
+        long[] last = { -1 };
+        return await("a steady count").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    long previous = last[0];
+                    last[0] = count.getAsLong();
+                    return last[0] == previous ? last[0] : -1;
+                }, at -> at >= 0);
     }
 }

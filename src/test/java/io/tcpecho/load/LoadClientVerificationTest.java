@@ -7,7 +7,11 @@ import java.io.StringWriter;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.tcpecho.load.BrokenEchoServer.Fault;
+import io.tcpecho.testing.ServerProcess;
 import picocli.CommandLine;
 
 /**
@@ -93,10 +97,7 @@ class LoadClientVerificationTest {
 
     @Test
     void failsWhenNothingListens() throws Exception {
-        int port;
-        try (var socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ServerProcess.freePort();
         Outcome outcome = load("bulk", "--target", "127.0.0.1:" + port, "--progress", "0");
         assertThat(outcome.exit()).isEqualTo(1);
         assertThat(outcome.err()).contains("cannot connect");
@@ -138,8 +139,13 @@ class LoadClientVerificationTest {
             Outcome outcome = load("pingpong", "-c", "2", "-d", "300ms", "-w", "0", "--target", server.target(),
                     "--format", "json", "--json", json.toString(), "--progress", "0");
             assertThat(outcome.exit()).isZero();
-            assertThat(outcome.out().strip()).startsWith("{\"workload\":\"pingpong\"").contains("\"ok\":true");
-            assertThat(java.nio.file.Files.readString(json)).contains("\"p99_9\"").contains("\"messagesPerSecond\"");
+            JsonNode printed = new ObjectMapper().readTree(outcome.out());
+            assertThat(printed.path("workload").asText()).isEqualTo("pingpong");
+            assertThat(printed.path("ok").asBoolean()).isTrue();
+            assertThat(printed.path("parameters").path("connections").asInt()).isEqualTo(2);
+            assertThat(printed.path("messages").asLong()).isPositive();
+            assertThat(printed.path("latencyMicros").path("p99_9").asDouble()).isPositive();
+            assertThat(new ObjectMapper().readTree(json.toFile())).as("the --json file").isEqualTo(printed);
         } finally {
             java.nio.file.Files.deleteIfExists(json);
         }

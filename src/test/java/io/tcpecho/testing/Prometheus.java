@@ -16,16 +16,26 @@ public final class Prometheus {
     }
 
     public static Prometheus scrape(URL metrics) {
-        String body = RestAssured.given().get(metrics).then().statusCode(200).extract().asString();
+        return parse(RestAssured.given().get(metrics).then().statusCode(200).extract().asString());
+    }
+
+    /** Reads a scrape in the text exposition format; {@code {a="b",}} and {@code {a="b"}} name the same series. */
+    public static Prometheus parse(String body) {
         Map<String, Double> samples = new HashMap<>();
         for (String line : body.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
             int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            samples.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
         }
         return new Prometheus(samples);
+    }
+
+    /** The samples whose series name starts with {@code prefix}, as {@code name value} lines, for messages. */
+    public String describe(String prefix) {
+        return samples.entrySet().stream().filter(sample -> sample.getKey().startsWith(prefix)).sorted(Map.Entry.comparingByKey())
+                .map(sample -> sample.getKey() + " " + sample.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The sample's value; 0 when the series is absent. */

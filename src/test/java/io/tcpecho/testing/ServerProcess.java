@@ -1,5 +1,7 @@
 package io.tcpecho.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a separate process, as it runs in
@@ -31,8 +35,13 @@ public final class ServerProcess implements AutoCloseable {
         this.managementPort = managementPort;
     }
 
-    /** Starts the jar with loopback, free ports, and {@code env} on top. */
+    /** Starts the packaged jar with loopback, free ports, and {@code env} on top. */
     public static ServerProcess start(Map<String, String> env) throws IOException {
+        return start(JAR, List.of(), env);
+    }
+
+    /** Starts {@code jar} with {@code jvmFlags}, loopback, free ports, and {@code env} on top. */
+    public static ServerProcess start(Path jar, List<String> jvmFlags, Map<String, String> env) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("ECHO_HOST", EchoClient.HOST);
         settings.put("ECHO_PORT", String.valueOf(freePort()));
@@ -40,14 +49,12 @@ public final class ServerProcess implements AutoCloseable {
         settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         settings.putAll(env);
         Path output = Files.createTempFile("tcp-echo-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        builder.environment().putAll(settings);
-        return new ServerProcess(builder.start(), output, portOrMinusOne(settings.get("ECHO_PORT")),
+        Process process = Commands.start(output, settings, JavaCommand.jar(jar, jvmFlags, List.of()));
+        return new ServerProcess(process, output, portOrMinusOne(settings.get("ECHO_PORT")),
                 portOrMinusOne(settings.get("QUARKUS_MANAGEMENT_PORT")));
     }
 
+    /** A port free on every address now; the kernel does not hand out an ephemeral port again soon. */
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -76,18 +83,18 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */
-    public ServerProcess awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + output());
-            }
-            if (readinessStatus() == 200) {
-                return this;
-            }
-            Thread.sleep(50);
+    public ServerProcess awaitReady(Duration timeout) {
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + output());
+                }
+                return readinessStatus() == 200;
+            });
+            return this;
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the server was not ready within " + timeout + ":\n" + output());
         }
-        throw new IllegalStateException("the server was not ready within " + timeout + ":\n" + output());
     }
 
     /** The HTTP status of {@code /q/health/ready}, or -1 when nothing answers. */
@@ -131,9 +138,5 @@ public final class ServerProcess implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         }
         Files.deleteIfExists(output);
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -11,14 +11,14 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * One client connection: sends its stream of the {@link Pattern}, verifies every byte that comes back against
- * the same stream, and turns anything an echo server must not do into a failure of the run: a byte that
+ * The load client's side of one connection: sends its stream of the {@link PayloadPattern}, verifies every
+ * byte that comes back against the same stream, and turns anything an echo server must not do into a failure of the run: a byte that
  * differs, more bytes back than were sent, the server's EOF before everything was echoed, a reset, a close,
  * no progress for the stall timeout (which includes a missing EOF after the client's half-close).
  * <p>
  * All methods but {@link #checkStall} run on the connection's event loop.
  */
-abstract class EchoHandler extends ChannelInboundHandlerAdapter {
+abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
 
     protected final LoadRun run;
     protected final long id;
@@ -33,7 +33,7 @@ abstract class EchoHandler extends ChannelInboundHandlerAdapter {
     protected boolean expectingEcho = true;
     private long lastProgress = System.nanoTime();
 
-    EchoHandler(LoadRun run, long id) {
+    VerifyingHandler(LoadRun run, long id) {
         this.run = run;
         this.id = id;
         this.start = run.pattern.startOf(id);
@@ -109,7 +109,7 @@ abstract class EchoHandler extends ChannelInboundHandlerAdapter {
     protected final ChannelFuture send(long length) {
         ChannelFuture last = null;
         while (length > 0) {
-            int n = (int) Math.min(Pattern.MAX_SLICE, length);
+            int n = (int) Math.min(PayloadPattern.MAX_SLICE, length);
             last = channel.write(run.pattern.slice(start + sent, n));
             sent += n;
             length -= n;

@@ -1,4 +1,4 @@
-package io.tcpecho.deploy;
+package io.tcpecho.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs commands (podman, jlink, tar, the Maven wrapper) and returns what they printed. */
-final class Podman {
+/**
+ * The tests' one way to run other programs (podman, jlink, tar, the Maven wrapper, the service and its load
+ * client): to the end, returning what they printed, or in the background with their output in a file.
+ */
+public final class Commands {
 
-    private Podman() {
+    private Commands() {
     }
 
-    record Result(int exitCode, String output) {
-        Result orFail(String what) {
+    public record Result(int exitCode, String output) {
+        public Result orFail(String what) {
             if (exitCode != 0) {
                 throw new AssertionError(what + " failed with exit code " + exitCode + ":\n" + output);
             }
@@ -25,13 +28,13 @@ final class Podman {
         }
     }
 
-    static Result podman(String... args) {
+    public static Result podman(String... args) {
         List<String> command = new ArrayList<>(List.of("podman"));
         command.addAll(List.of(args));
         return run(command, Map.of(), Path.of("."), Duration.ofMinutes(3));
     }
 
-    static Result run(List<String> command, Map<String, String> env, Path directory, Duration timeout) {
+    public static Result run(List<String> command, Map<String, String> env, Path directory, Duration timeout) {
         try {
             Path log = Files.createTempFile("tcp-echo-cmd-", ".log");
             try {
@@ -55,8 +58,10 @@ final class Podman {
         }
     }
 
-    /** Starts a command in the background; its output goes to {@code log}. */
-    static Process start(Path log, String... command) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    /** Starts a command in the background with {@code env} on top of ours; its output goes to {@code log}. */
+    public static Process start(Path log, Map<String, String> env, List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 }

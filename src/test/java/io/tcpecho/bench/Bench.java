@@ -4,12 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.tcpecho.testing.JavaCommand;
+import io.tcpecho.testing.ServerProcess;
 
 /**
  * The benchmark driver (see docs/load-client.md, "Benchmark"): starts the packaged echo server with its
@@ -36,6 +39,8 @@ public final class Bench {
      */
     static final String DEFAULT_SERVER_JVM = "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=25.0 "
             + "-XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path app;
     private final Path classes;
@@ -99,16 +104,14 @@ public final class Bench {
 
     private void run() throws Exception {
         String started = Instant.now().toString();
-        int ourPort = freePort();
-        int managementPort = freePort();
-        int basePort = freePort();
+        int basePort = ServerProcess.freePort();
         say("machine: " + machine().replace('\n', ' '));
 
         // Start to ready first, on a quiet machine: median of several cold starts of each.
         List<Double> ourStarts = new ArrayList<>();
         List<Double> baseStarts = new ArrayList<>();
         for (int i = 0; i < (quick ? 2 : 5); i++) {
-            Server ours = startOurs(ourPort, managementPort);
+            Server ours = startOurs();
             ourStarts.add(ours.readyMillis);
             ours.kill();
             Server base = startBaseline(basePort);
@@ -117,10 +120,9 @@ public final class Bench {
         }
         say("start to ready: ours " + ourStarts + " ms, baseline " + baseStarts + " ms");
 
-        Server ours = startOurs(ourPort, managementPort);
+        Server ours = startOurs();
         Server base = startBaseline(basePort);
-        Path ourLog = Path.of(System.getProperty("java.io.tmpdir"), "tcp-echo-bench-ours.log");
-        Files.readAllLines(ourLog).stream().filter(l -> l.contains("Echo server listening")).reduce((a, b) -> b)
+        ours.ours.outputLines().stream().filter(l -> l.contains("Echo server listening")).reduce((a, b) -> b)
                 .ifPresent(l -> say("ours: " + l.substring(l.indexOf("Echo server"))));
         Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> p99s = new LinkedHashMap<>();
@@ -136,17 +138,19 @@ public final class Bench {
                 for (Workload w : workloads()) {
                     List<Server> order = round % 2 == 1 ? List.of(ours, base) : List.of(base, ours);
                     for (Server server : order) {
-                        String json = client(w, server, false);
-                        if (json == null || !json.contains("\"ok\":true")) {
-                            failures.add(w.key + " against " + server.name + " in round " + round + ": " + json);
+                        ClientRun run = client(w, server, false);
+                        if (!run.ok()) {
+                            failures.add(w.key + " against " + server.name + " in round " + round + ": " + run.problem());
                             continue;
                         }
-                        add(results, w.key, server.name, number(json, w.metric));
-                        add(p99s, w.key, server.name, number(json, "p99"));
-                        add(p50s, w.key, server.name, number(json, "p50"));
+                        JsonNode latency = run.report().path("latencyMicros");
+                        double value = run.report().path(w.metric).asDouble();
+                        add(results, w.key, server.name, value);
+                        add(p99s, w.key, server.name, latency.path("p99").asDouble());
+                        add(p50s, w.key, server.name, latency.path("p50").asDouble());
                         say(String.format(Locale.ROOT, "round %d %-8s %-8s %12.1f %s  p50 %.0f us  p99 %.0f us", round,
-                                w.key, server.name, number(json, w.metric), w.unit, number(json, "p50"),
-                                number(json, "p99")));
+                                w.key, server.name, value, w.unit, latency.path("p50").asDouble(),
+                                latency.path("p99").asDouble()));
                     }
                 }
             }
@@ -161,7 +165,7 @@ public final class Bench {
         Map<String, double[]> idle = new LinkedHashMap<>();
         int idleConnections = quick ? 2000 : 10_000;
         for (String name : List.of("ours", "baseline")) {
-            Server server = name.equals("ours") ? startOurs(ourPort, managementPort) : startBaseline(basePort);
+            Server server = name.equals("ours") ? startOurs() : startBaseline(basePort);
             try {
                 idleRun(server, 200, null);
                 Thread.sleep(1000);
@@ -188,15 +192,28 @@ public final class Bench {
     // ----------------------------------------------------------------------------------------------------------
     // Servers
 
+    /** One of the two servers: ours (a {@link ServerProcess}) or the baseline (a plain process). */
     final class Server {
         final String name;
-        final Process process;
+        final ProcessHandle process;
         final int port;
+        final ServerProcess ours;
+        final Process baseline;
         double readyMillis;
 
-        Server(String name, Process process, int port) {
-            this.name = name;
-            this.process = process;
+        Server(ServerProcess ours) {
+            this.name = "ours";
+            this.ours = ours;
+            this.baseline = null;
+            this.process = ProcessHandle.of(ours.pid()).orElseThrow();
+            this.port = ours.echoPort();
+        }
+
+        Server(Process baseline, int port) {
+            this.name = "baseline";
+            this.ours = null;
+            this.baseline = baseline;
+            this.process = baseline.toHandle();
             this.port = port;
         }
 
@@ -209,59 +226,28 @@ public final class Bench {
             throw new IOException("no VmRSS for " + name);
         }
 
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        void kill() throws IOException, InterruptedException {
+            if (ours != null) {
+                ours.close();
+            } else {
+                baseline.destroyForcibly();
+                baseline.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private Server startOurs(int port, int managementPort) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(java());
-        command.addAll(serverJvm);
-        command.add("-jar");
-        command.add(app.resolve("quarkus-run.jar").toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(System.getProperty("java.io.tmpdir"), "tcp-echo-bench-ours.log").toFile()));
-        builder.environment().put("ECHO_PORT", Integer.toString(port));
-        builder.environment().put("ECHO_HOST", "127.0.0.1");
-        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-        builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        builder.environment().putAll(serverEnv);
+    private Server startOurs() throws IOException {
         long begin = System.nanoTime();
-        Process process = builder.start();
-        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("our server exited with " + process.exitValue() + "; see its log in "
-                        + System.getProperty("java.io.tmpdir") + "/tcp-echo-bench-ours.log");
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) ready.toURL().openConnection();
-                connection.setConnectTimeout(200);
-                connection.setReadTimeout(1000);
-                if (connection.getResponseCode() == 200) {
-                    connection.disconnect();
-                    break;
-                }
-                connection.disconnect();
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() - begin > TimeUnit.SECONDS.toNanos(60)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("our server was not ready within 60 s");
-            }
-            Thread.sleep(5);
-        }
-        Server server = new Server("ours", process, port);
+        ServerProcess process = ServerProcess.start(app.resolve("quarkus-run.jar"), serverJvm, serverEnv)
+                .awaitReady(Duration.ofSeconds(60));
+        Server server = new Server(process);
         server.readyMillis = (System.nanoTime() - begin) / 1e6;
         return server;
     }
 
     private Server startBaseline(int port) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(java());
+        command.add(JavaCommand.java());
         command.addAll(serverJvm);
         command.add("-cp");
         command.add(classes + ":" + nettyJars());
@@ -277,7 +263,7 @@ public final class Bench {
         if (line == null) {
             throw new IllegalStateException("the baseline exited with " + process.waitFor());
         }
-        Server server = new Server("baseline", process, port);
+        Server server = new Server(process, port);
         server.readyMillis = (System.nanoTime() - begin) / 1e6;
         Thread drain = new Thread(() -> {
             try {
@@ -304,15 +290,21 @@ public final class Bench {
     // The load client (the jar's own, as users run it)
 
     private List<String> clientCommand(List<String> workloadArgs, int port) {
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC", "-jar",
-                app.resolve("quarkus-run.jar").toString(), "load"));
-        command.addAll(workloadArgs);
-        command.addAll(List.of("--target", "127.0.0.1:" + port, "--format", "json", "--progress", "0"));
-        return command;
+        List<String> workload = new ArrayList<>(workloadArgs);
+        workload.addAll(List.of("--format", "json"));
+        return JavaCommand.load(app.resolve("quarkus-run.jar"), List.of("-XX:+UseParallelGC"), "127.0.0.1:" + port,
+                workload);
     }
 
-    /** Runs one workload; returns its JSON report, or null. */
-    private String client(Workload w, Server server, boolean warmUp) throws Exception {
+    /** One client run: its JSON report, or why there is none or it failed. */
+    record ClientRun(JsonNode report, String problem) {
+        boolean ok() {
+            return problem == null;
+        }
+    }
+
+    /** Runs one workload against {@code server}. */
+    private ClientRun client(Workload w, Server server, boolean warmUp) throws Exception {
         List<String> args = new ArrayList<>(w.args);
         if (warmUp) {
             // Short: the point is the servers' JIT, not a number.
@@ -329,11 +321,15 @@ public final class Bench {
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
         String json = stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        JsonNode report = json == null ? null : JSON.readTree(json);
         if (exit != 0) {
             say("client " + w.key + " against " + server.name + " exited " + exit + ": " + stderr.strip());
-            return json == null ? "exit " + exit + ": " + stderr.strip() : json;
+            return new ClientRun(report, json == null ? "exit " + exit + ": " + stderr.strip() : json);
         }
-        return json;
+        if (report == null || !report.path("ok").asBoolean()) {
+            return new ClientRun(report, json == null ? "no report: " + stderr.strip() : json);
+        }
+        return new ClientRun(report, null);
     }
 
     /** One idle run; with {@code rss} it records the server's VmRSS before and while holding. */
@@ -385,7 +381,7 @@ public final class Bench {
         md.append("- Ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed, ")
                 .append("Quarkus' default event-loop count (see the log below)")
                 .append(serverEnv.isEmpty() ? "" : ", plus environment `" + serverEnv + "`").append(".\n");
-        md.append("- Baseline: `io.tcpecho.bench.NettyEchoBaseline` (src/bench/java), Netty ")
+        md.append("- Baseline: `io.tcpecho.bench.NettyEchoBaseline` (src/test/java/io/tcpecho/bench), Netty ")
                 .append("epoll, pooled allocator, Netty's default event-loop count (2 x CPUs), 1 acceptor thread.\n");
         md.append("- Client: `java -XX:+UseParallelGC -jar quarkus-run.jar load ...`, epoll, ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" event loops.\n\n");
@@ -489,20 +485,8 @@ public final class Bench {
         return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).collect(Collectors.joining(", "));
     }
 
-    static double number(String json, String key) {
-        Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(-?[0-9.Ee+-]+)").matcher(json);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
     private static List<String> split(String value) {
         return Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
@@ -523,7 +507,7 @@ public final class Bench {
             Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
                     .ifPresent(l -> m.append("memory: ").append(l.substring(l.indexOf(':') + 1).trim()).append('\n'));
             m.append("kernel: ").append(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim()).append('\n');
-            Process version = new ProcessBuilder(java(), "-version").redirectErrorStream(true).start();
+            Process version = new ProcessBuilder(JavaCommand.java(), "-version").redirectErrorStream(true).start();
             String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             version.waitFor();
             m.append("java -version:\n").append(text.stripTrailing().indent(2));

@@ -17,7 +17,7 @@ import io.netty.buffer.Unpooled;
  * The period is a prime a little under 1 MiB, so it lines up with no buffer or chunk size a server might
  * use; a server that dropped or repeated exactly a multiple of it would go unnoticed, nothing else would.
  */
-final class Pattern {
+final class PayloadPattern {
 
     static final int PERIOD = 1_048_573;
     /** The longest slice handed out at once; the block is extended by this much so slices never wrap. */
@@ -28,7 +28,7 @@ final class Pattern {
     private final ByteBuf shared;
     private final ByteBuffer rawNio;
 
-    Pattern(long seed) {
+    PayloadPattern(long seed) {
         this.seed = seed;
         byte[] block = new byte[PERIOD + MAX_SLICE];
         SplittableRandom random = new SplittableRandom(seed);
