@@ -16,13 +16,13 @@ final class BulkWorkload {
     private BulkWorkload() {
     }
 
-    static LoadResult run(LoadRun run, LoadResult result, int connections, long size, int chunk, boolean halfClose,
-            int connectTimeoutMillis) throws InterruptedException {
+    static LoadResult run(LoadRun run, LoadResult result, int connections, long size, int chunk, boolean halfClose)
+            throws InterruptedException {
         CountDownLatch done = new CountDownLatch(connections);
         long begin = System.nanoTime();
         for (int i = 0; i < connections; i++) {
             long id = i;
-            run.connect(() -> new Handler(run, id, size, chunk, halfClose, done), connectTimeoutMillis);
+            run.connect(() -> new Handler(run, id, size, chunk, halfClose, done));
         }
         run.await(done, 0);
         long elapsed = System.nanoTime() - begin;

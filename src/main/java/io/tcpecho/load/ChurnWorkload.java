@@ -13,22 +13,20 @@ final class ChurnWorkload {
     private final LoadRun run;
     private final int messageSize;
     private final boolean halfClose;
-    private final int connectTimeoutMillis;
     private final CountDownLatch slotsDone;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean stop;
 
-    private ChurnWorkload(LoadRun run, int slots, int messageSize, boolean halfClose, int connectTimeoutMillis) {
+    private ChurnWorkload(LoadRun run, int slots, int messageSize, boolean halfClose) {
         this.run = run;
         this.messageSize = messageSize;
         this.halfClose = halfClose;
-        this.connectTimeoutMillis = connectTimeoutMillis;
         this.slotsDone = new CountDownLatch(slots);
     }
 
     static LoadResult run(LoadRun run, LoadResult result, int slots, int messageSize, boolean halfClose,
-            long warmupNanos, long durationNanos, int connectTimeoutMillis) throws InterruptedException {
-        ChurnWorkload churn = new ChurnWorkload(run, slots, messageSize, halfClose, connectTimeoutMillis);
+            long warmupNanos, long durationNanos) throws InterruptedException {
+        ChurnWorkload churn = new ChurnWorkload(run, slots, messageSize, halfClose);
         for (int i = 0; i < slots; i++) {
             churn.next();
         }
@@ -46,7 +44,7 @@ final class ChurnWorkload {
             return;
         }
         long began = System.nanoTime();
-        run.connect(() -> new Handler(ids.getAndIncrement(), began), connectTimeoutMillis);
+        run.connect(() -> new Handler(ids.getAndIncrement(), began));
     }
 
     private final class Handler extends VerifyingHandler {

@@ -27,24 +27,33 @@ final class FloodWorkload {
     private FloodWorkload() {
     }
 
-    static LoadResult run(LoadRun run, LoadResult result, int connections, int concurrency, long size, int chunk,
-            long holdNanos, int sendBuffer, int connectTimeoutMillis) throws InterruptedException {
+    /**
+     * What to flood with: {@code connections} in all, {@code concurrency} of them connecting at a time, each
+     * sending {@code size} bytes in writes of {@code chunk}, for {@code holdNanos} without reading, through an
+     * SO_SNDBUF of {@code sendBuffer} bytes (0: the kernel's).
+     */
+    record Plan(int connections, int concurrency, long size, int chunk, long holdNanos, int sendBuffer) {
+    }
+
+    static LoadResult run(LoadRun run, LoadResult result, Plan plan) throws InterruptedException {
+        int connections = plan.connections();
+        long holdNanos = plan.holdNanos();
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
         List<Handler> handlers = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
-            handlers.add(new Handler(run, i, size, chunk, opened, done));
+            handlers.add(new Handler(run, i, plan.size(), plan.chunk(), opened, done));
         }
         AtomicInteger nextIndex = new AtomicInteger();
         Runnable[] openNext = new Runnable[1];
         openNext[0] = () -> {
             int index = nextIndex.getAndIncrement();
             if (index < connections && !run.hasFailed()) {
-                run.connect(() -> handlers.get(index), connectTimeoutMillis, sendBuffer).addListener(f -> openNext[0].run());
+                run.connect(() -> handlers.get(index), plan.sendBuffer()).addListener(f -> openNext[0].run());
             }
         };
         long begin = System.nanoTime();
-        for (int i = 0; i < Math.min(concurrency, connections); i++) {
+        for (int i = 0; i < Math.min(plan.concurrency(), connections); i++) {
             openNext[0].run();
         }
         if (!run.await(opened, 0)) {

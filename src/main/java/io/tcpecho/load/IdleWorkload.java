@@ -19,7 +19,7 @@ final class IdleWorkload {
     }
 
     static LoadResult run(LoadRun run, LoadResult result, int connections, int concurrency, int messageSize,
-            long holdNanos, int connectTimeoutMillis) throws InterruptedException {
+            long holdNanos) throws InterruptedException {
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch checked = new CountDownLatch(connections);
         List<Handler> handlers = new ArrayList<>(connections);
@@ -31,7 +31,7 @@ final class IdleWorkload {
         openNext[0] = () -> {
             int index = nextIndex.getAndIncrement();
             if (index < connections && !run.hasFailed()) {
-                run.connect(() -> handlers.get(index), connectTimeoutMillis)
+                run.connect(() -> handlers.get(index))
                         .addListener(f -> openNext[0].run());
             }
         };

@@ -72,19 +72,19 @@ final class LoadRun implements AutoCloseable {
     }
 
     /** Opens one connection handled by a new handler from {@code handlers}; failures to connect fail the run. */
-    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis) {
-        return connect(handlers, connectTimeoutMillis, 0);
+    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers) {
+        return connect(handlers, 0);
     }
 
-    /** As {@link #connect(Supplier, int)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
-    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int connectTimeoutMillis, int sendBufferBytes) {
+    /** As {@link #connect(Supplier)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
+    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int sendBufferBytes) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, stallNanos / 1_000_000))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
                 .handler(handlers.get());
         if (sendBufferBytes > 0) {

@@ -15,14 +15,14 @@ final class PingPongWorkload {
     }
 
     static LoadResult run(LoadRun run, LoadResult result, int connections, int messageSize, long warmupNanos,
-            long durationNanos, int connectTimeoutMillis) throws InterruptedException {
+            long durationNanos) throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
         List<Handler> handlers = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Handler handler = new Handler(run, i, messageSize, connected, done);
             handlers.add(handler);
-            run.connect(() -> handler, connectTimeoutMillis);
+            run.connect(() -> handler);
         }
         if (!run.await(connected, 0)) {
             return result.measured(run, 0, run.takeLatencies());

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.LintResult;
 
-import io.smallrye.config.ConfigMapping;
-import io.tcpecho.config.EchoConfig;
 import io.tcpecho.deploy.Chart.Rendering;
+import io.tcpecho.testing.Commands;
 
 /** The Helm chart rendered with several value sets; assertions on the Kubernetes objects it produces. */
 class HelmChartTest {
@@ -67,19 +63,8 @@ class HelmChartTest {
             new com.marcnuri.helm.Helm(Chart.DIR).packageIt().withDestination(destination).call();
             Path archive = destination.resolve("tcp-echo-0.1.0.tgz");
             assertThat(archive).isNotEmptyFile();
-            List<String> entries = new ArrayList<>();
-            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(archive))) {
-                byte[] tar = in.readAllBytes();
-                for (int offset = 0; offset + 512 <= tar.length; ) {
-                    String name = new String(tar, offset, 100, StandardCharsets.US_ASCII).replace("\0", "").trim();
-                    if (name.isEmpty()) {
-                        break;
-                    }
-                    long size = Long.parseLong(new String(tar, offset + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
-                    entries.add(name);
-                    offset += 512 + (int) ((size + 511) / 512 * 512);
-                }
-            }
+            List<String> entries = Commands.run(List.of("tar", "-tzf", archive.toString()), Map.of(), Path.of("."),
+                    Duration.ofSeconds(30)).orFail("tar -tzf " + archive).output().lines().toList();
             assertThat(entries).contains("tcp-echo/Chart.yaml", "tcp-echo/values.yaml", "tcp-echo/values.schema.json",
                     "tcp-echo/templates/tests/echo-test.yaml", "tcp-echo/README.md");
         } finally {
@@ -91,7 +76,7 @@ class HelmChartTest {
     void chartVersionsFollowTheProject() throws IOException {
         JsonNode chart = Chart.YAML.readTree(Chart.DIR.resolve("Chart.yaml").toFile());
         assertThat(chart.path("apiVersion").asText()).isEqualTo("v2");
-        assertThat(chart.path("appVersion").asText()).isEqualTo(projectVersion());
+        assertThat(chart.path("appVersion").asText()).isEqualTo(ApplicationFacts.projectVersion());
     }
 
     @Test
@@ -102,7 +87,7 @@ class HelmChartTest {
                         "Deployment/tcp-echo", "PodDisruptionBudget/tcp-echo");
         assertThat(r.deployment().at("/spec/replicas").asInt()).isEqualTo(2);
         assertThat(r.deployment().at("/spec/template/spec/containers/0/image").asText())
-                .isEqualTo("tcp-echo/tcp-echo:" + projectVersion());
+                .isEqualTo("tcp-echo/tcp-echo:" + ApplicationFacts.projectVersion());
         // Rolling updates never go below the replica count: a new pod is ready before an old one drains.
         assertThat(r.deployment().at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
         assertThat(r.get("PodDisruptionBudget", "tcp-echo").at("/spec/minAvailable").asInt()).isEqualTo(1);
@@ -118,7 +103,7 @@ class HelmChartTest {
         assertThat(ports).hasSize(1);
         assertThat(ports.get(0).path("port").asInt()).isEqualTo(7);
         assertThat(ports.get(0).path("protocol").asText()).isEqualTo("TCP");
-        assertThat(targetContainerPort(r, ports.get(0))).isEqualTo(7007).isEqualTo(appDefault("echo.port"));
+        assertThat(targetContainerPort(r, ports.get(0))).isEqualTo(7007).isEqualTo(ApplicationFacts.propertiesDefault("echo.port"));
         assertThat(service.at("/spec/externalTrafficPolicy").asText()).isEqualTo("Cluster");
         assertSelectsThePods(r, service.at("/spec/selector"));
 
@@ -126,7 +111,7 @@ class HelmChartTest {
         assertThat(management.at("/spec/type").asText()).isEqualTo("ClusterIP");
         assertThat(management.at("/spec/ports")).hasSize(1);
         assertThat(targetContainerPort(r, management.at("/spec/ports/0"))).isEqualTo(9000)
-                .isEqualTo(appDefault("quarkus.management.port"));
+                .isEqualTo(ApplicationFacts.propertiesDefault("quarkus.management.port"));
         assertSelectsThePods(r, management.at("/spec/selector"));
     }
 
@@ -178,8 +163,8 @@ class HelmChartTest {
     @Test
     void containerPortsAndEnvironmentMatchTheApplicationConfiguration() {
         Rendering r = Chart.render("");
-        assertThat(r.containerPort("echo")).isEqualTo(appDefault("echo.port"));
-        assertThat(r.containerPort("management")).isEqualTo(appDefault("quarkus.management.port"));
+        assertThat(r.containerPort("echo")).isEqualTo(ApplicationFacts.propertiesDefault("echo.port"));
+        assertThat(r.containerPort("management")).isEqualTo(ApplicationFacts.propertiesDefault("quarkus.management.port"));
         assertThat(r.container().path("ports")).hasSize(2);
         assertThat(r.env("ECHO_PORT")).isEqualTo("7007");
         assertThat(r.env("ECHO_HOST")).isEqualTo("0.0.0.0");
@@ -191,7 +176,7 @@ class HelmChartTest {
         assertThat(r.env("ECHO_INSTANCES")).isNull();
         assertThat(r.env("ECHO_TCP_RECEIVE_BUFFER_SIZE")).isNull();
         // Every variable the chart sets is a key the application reads.
-        Set<String> appKeys = echoEnvironmentVariables();
+        Set<String> appKeys = ApplicationFacts.echoSettings().keySet();
         assertThat(envNames(r).stream().filter(n -> n.startsWith("ECHO_"))).allMatch(appKeys::contains);
     }
 
@@ -199,7 +184,8 @@ class HelmChartTest {
     void chartDefaultsAreTheApplicationDefaults() {
         // The chart writes every setting explicitly; by default it must not change the service's behaviour.
         Rendering r = Chart.render("");
-        Map<String, String> defaults = echoDefaults();
+        Map<String, String> defaults = new TreeMap<>();
+        ApplicationFacts.echoSettings().forEach((variable, fallback) -> fallback.ifPresent(value -> defaults.put(variable, value)));
         assertThat(defaults).containsKeys("ECHO_PORT", "ECHO_DRAIN_TIMEOUT", "ECHO_TCP_REUSE_PORT");
         defaults.forEach((variable, appDefault) -> assertThat(r.env(variable))
                 .as("%s: chart default vs @WithDefault of EchoConfig", variable).isEqualTo(appDefault));
@@ -238,7 +224,7 @@ class HelmChartTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(echoVariables)
                 .as("one value per setting of io.tcpecho.config.EchoConfig")
-                .isEqualTo(echoEnvironmentVariables());
+                .isEqualTo(ApplicationFacts.echoSettings().keySet());
         assertThat(Map.ofEntries(
                 Map.entry("ECHO_PORT", r.env("ECHO_PORT")),
                 Map.entry("ECHO_HOST", r.env("ECHO_HOST")),
@@ -525,70 +511,5 @@ class HelmChartTest {
         List<String> names = new ArrayList<>();
         r.container().path("env").forEach(var -> names.add(var.path("name").asText()));
         return names;
-    }
-
-    /** The environment variables for every key of the application's {@code echo.*} configuration mapping. */
-    static Set<String> echoEnvironmentVariables() {
-        Set<String> names = new TreeSet<>();
-        collect(EchoConfig.class, EchoConfig.class.getAnnotation(ConfigMapping.class).prefix(), names);
-        return names;
-    }
-
-    /** Environment variable -> {@code @WithDefault} value, for the keys of {@code EchoConfig} that have one. */
-    static Map<String, String> echoDefaults() {
-        Map<String, String> defaults = new java.util.TreeMap<>();
-        collectDefaults(EchoConfig.class, "ECHO", defaults);
-        return defaults;
-    }
-
-    private static void collectDefaults(Class<?> mapping, String prefix, Map<String, String> defaults) {
-        for (Method method : mapping.getDeclaredMethods()) {
-            if (method.isDefault() || method.getParameterCount() > 0) {
-                continue;
-            }
-            String name = prefix + "_" + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
-            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == EchoConfig.class) {
-                collectDefaults(method.getReturnType(), name, defaults);
-            } else if (method.isAnnotationPresent(io.smallrye.config.WithDefault.class)) {
-                defaults.put(name, method.getAnnotation(io.smallrye.config.WithDefault.class).value());
-            }
-        }
-    }
-
-    private static void collect(Class<?> mapping, String prefix, Set<String> names) {
-        for (Method method : mapping.getDeclaredMethods()) {
-            if (method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())
-                    || method.getParameterCount() > 0) {
-                continue;
-            }
-            String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == EchoConfig.class) {
-                collect(method.getReturnType(), key, names);
-            } else {
-                names.add(key.replaceAll("[^a-zA-Z0-9]", "_").toUpperCase());
-            }
-        }
-    }
-
-    /** The application's default for a configuration key, from application.properties. */
-    static int appDefault(String key) {
-        try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
-            Properties properties = new Properties();
-            properties.load(reader);
-            return Integer.parseInt(properties.getProperty(key));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static String projectVersion() {
-        try {
-            String pom = Files.readString(Path.of("pom.xml"));
-            Matcher m = Pattern.compile("<artifactId>tcp-echo</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
-            assertThat(m.find()).isTrue();
-            return m.group(1);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -115,14 +115,14 @@ class LoadClientVerificationTest {
 
     @Test
     void parsesSizesAndDurations() {
-        LoadCli.SizeConverter sizes = new LoadCli.SizeConverter();
+        LoadConverters.SizeConverter sizes = new LoadConverters.SizeConverter();
         assertThat(sizes.convert("64")).isEqualTo(64);
         assertThat(sizes.convert("64B")).isEqualTo(64);
         assertThat(sizes.convert("4K")).isEqualTo(4096);
         assertThat(sizes.convert("4Ki")).isEqualTo(4096);
         assertThat(sizes.convert("32MiB")).isEqualTo(32L << 20);
         assertThat(sizes.convert("1gib")).isEqualTo(1L << 30);
-        LoadCli.DurationConverter durations = new LoadCli.DurationConverter();
+        LoadConverters.DurationConverter durations = new LoadConverters.DurationConverter();
         assertThat(durations.convert("500ms")).isEqualTo(500_000_000L);
         assertThat(durations.convert("10")).isEqualTo(10_000_000_000L);
         assertThat(durations.convert("2m")).isEqualTo(120_000_000_000L);

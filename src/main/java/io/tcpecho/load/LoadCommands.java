@@ -1,0 +1,191 @@
+package io.tcpecho.load;
+
+import io.tcpecho.load.LoadConverters.DurationConverter;
+import io.tcpecho.load.LoadConverters.SizeConverter;
+import io.tcpecho.load.LoadOptions.HalfClose;
+import io.tcpecho.load.LoadOptions.TimedMessages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The workloads of {@code load}, one subcommand each; what each does is in its own {@code *Workload} class. */
+final class LoadCommands {
+
+    private LoadCommands() {
+    }
+
+    @Command(name = "bulk", mixinStandardHelpOptions = true,
+            description = "N connections each stream SIZE bytes full duplex, then half-close and expect the rest and EOF.")
+    static final class Bulk extends Workload {
+        @Option(names = { "-c", "--connections" }, defaultValue = "1", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = { "-s", "--size" }, paramLabel = "BYTES", defaultValue = "32MiB", converter = SizeConverter.class,
+                description = "Bytes each connection streams (default: ${DEFAULT-VALUE}).")
+        long size;
+
+        @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "64KiB", converter = SizeConverter.class,
+                description = "Bytes per write (default: ${DEFAULT-VALUE}).")
+        long chunk;
+
+        @Mixin
+        HalfClose end;
+
+        @Override
+        void validate() {
+            positive("--connections", connections);
+            positive("--size", size);
+            positive("--chunk", chunk);
+        }
+
+        @Override
+        LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
+                    .parameter("halfClose", end.halfClose).latencyOf("time to echo a connection's whole stream");
+            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), end.halfClose);
+        }
+    }
+
+    @Command(name = "pingpong", mixinStandardHelpOptions = true,
+            description = "N connections, one message of SIZE bytes in flight each, for a duration; measures round trips.")
+    static final class PingPong extends Workload {
+        @Option(names = { "-c", "--connections" }, defaultValue = "64", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Mixin
+        TimedMessages timed;
+
+        @Override
+        void validate() {
+            positive("--connections", connections);
+            timed.validate(this);
+        }
+
+        @Override
+        LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            timed.describe(result.parameter("connections", connections)).latencyOf("message round trip");
+            return PingPongWorkload.run(run, result, connections, (int) timed.messageSize, timed.warmupNanos,
+                    timed.durationNanos);
+        }
+    }
+
+    @Command(name = "churn", mixinStandardHelpOptions = true,
+            description = "N parallel slots: connect, send SIZE bytes, half-close, read them and EOF back, close, repeat.")
+    static final class Churn extends Workload {
+        @Option(names = { "-c", "--connections" }, paramLabel = "SLOTS", defaultValue = "16",
+                description = "Connections open in parallel (default: ${DEFAULT-VALUE}).")
+        int slots;
+
+        @Mixin
+        TimedMessages timed;
+
+        @Mixin
+        HalfClose end;
+
+        @Override
+        void validate() {
+            positive("--connections", slots);
+            timed.validate(this);
+        }
+
+        @Override
+        LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            timed.describe(result.parameter("connections", slots)).parameter("halfClose", end.halfClose)
+                    .latencyOf("connection, connect to close");
+            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, end.halfClose, timed.warmupNanos,
+                    timed.durationNanos);
+        }
+    }
+
+    @Command(name = "idle", mixinStandardHelpOptions = true,
+            description = "Open N connections, hold them idle, then check that each still echoes SIZE bytes and EOF.")
+    static final class Idle extends Workload {
+        @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "How long to hold them idle (default: ${DEFAULT-VALUE}).")
+        long holdNanos;
+
+        @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "16", converter = SizeConverter.class,
+                description = "Bytes each connection echoes after the hold (default: ${DEFAULT-VALUE}).")
+        long messageSize;
+
+        @Option(names = "--open-concurrency", paramLabel = "N", defaultValue = "256",
+                description = "Connections being opened at a time (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Override
+        void validate() {
+            positive("--connections", connections);
+            positive("--message-size", messageSize);
+            positive("--open-concurrency", concurrency);
+            if (holdNanos < 0) {
+                throw new ParameterException(spec.commandLine(), "--hold must not be negative");
+            }
+            if (messageSize > PayloadPattern.MAX_SLICE) {
+                throw new ParameterException(spec.commandLine(), "--message-size must be at most 64KiB");
+            }
+        }
+
+        @Override
+        LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            result.parameter("connections", connections).parameter("holdSeconds", holdNanos / 1e9)
+                    .parameter("messageSize", messageSize).latencyOf("check round trip after the hold");
+            return IdleWorkload.run(run, result, connections, concurrency, (int) messageSize, holdNanos);
+        }
+    }
+
+    @Command(name = "flood", mixinStandardHelpOptions = true,
+            description = "N connections send up to SIZE bytes each without reading; after the hold, each reads its echo, "
+                    + "half-closes and expects every byte and EOF back.")
+    static final class Flood extends Workload {
+        @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = { "-s", "--size" }, paramLabel = "BYTES", defaultValue = "1MiB", converter = SizeConverter.class,
+                description = "Bytes each connection sends, without reading while the hold lasts (default: ${DEFAULT-VALUE}).")
+        long size;
+
+        @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "16KiB", converter = SizeConverter.class,
+                description = "Bytes per write (default: ${DEFAULT-VALUE}).")
+        long chunk;
+
+        @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "How long the connections send without reading (default: ${DEFAULT-VALUE}).")
+        long holdNanos;
+
+        @Option(names = "--open-concurrency", paramLabel = "N", defaultValue = "256",
+                description = "Connections being opened at a time (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Option(names = "--send-buffer", paramLabel = "BYTES", defaultValue = "0", converter = SizeConverter.class,
+                description = "SO_SNDBUF of each connection; 0 = the kernel's, auto-tuned. A small one keeps a flood from a "
+                        + "client on the server's own host from filling that kernel's TCP memory (default: ${DEFAULT-VALUE}). "
+                        + "The receive buffer stays the kernel's: a tiny one makes the kernel drop segments on loopback.")
+        long sendBuffer;
+
+        @Override
+        void validate() {
+            positive("--connections", connections);
+            positive("--size", size);
+            if (sendBuffer < 0 || sendBuffer > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--send-buffer must be 0 to 2GiB");
+            }
+            positive("--chunk", chunk);
+            positive("--open-concurrency", concurrency);
+            if (holdNanos < 0) {
+                throw new ParameterException(spec.commandLine(), "--hold must not be negative");
+            }
+        }
+
+        @Override
+        LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
+                    .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
+            return FloodWorkload.run(run, result, new FloodWorkload.Plan(connections, concurrency, size,
+                    (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
+        }
+    }
+}

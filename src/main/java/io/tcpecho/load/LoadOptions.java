@@ -1,0 +1,93 @@
+package io.tcpecho.load;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+import io.tcpecho.load.LoadConverters.DurationConverter;
+import io.tcpecho.load.LoadConverters.SizeConverter;
+import io.tcpecho.load.LoadConverters.TargetConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Option groups the workloads share (picocli mixins). */
+final class LoadOptions {
+
+    private LoadOptions() {
+    }
+
+    enum Format {
+        TABLE, JSON
+    }
+
+    /** Options every workload has. */
+    static final class Common {
+        @Option(names = { "-t", "--target" }, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7007",
+                converter = TargetConverter.class, description = "Echo server to load (default: ${DEFAULT-VALUE}).")
+        InetSocketAddress target;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Client event-loop threads (default: CPU count).")
+        Integer threads;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the pseudo-random byte streams (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "Fail when a connection waits this long for its echo or EOF, or to connect (default: ${DEFAULT-VALUE}).")
+        long timeoutNanos;
+
+        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+                description = "Report on stdout as a table or as one JSON object (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+        Path json;
+
+        @Option(names = "--progress", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+                description = "Interval of progress lines on stderr; 0 for none (default: ${DEFAULT-VALUE}).")
+        long progressNanos;
+
+        int threads() {
+            return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        }
+
+
+        String targetText() {
+            return target.getHostString() + ":" + target.getPort();
+        }
+    }
+
+    /** How the workloads that stream a payload end each connection. */
+    static final class HalfClose {
+        @Option(names = "--half-close", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Half-close after sending and expect the server's EOF; else close after the echo (default: ${DEFAULT-VALUE}).")
+        boolean halfClose;
+    }
+
+    /** Options of the workloads that repeat a message for a measured duration after a warm-up. */
+    static final class TimedMessages {
+        @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "64", converter = SizeConverter.class,
+                description = "Bytes per message (default: ${DEFAULT-VALUE}).")
+        long messageSize;
+
+        @Option(names = { "-d", "--duration" }, paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+                description = "Measured duration (default: ${DEFAULT-VALUE}).")
+        long durationNanos;
+
+        @Option(names = { "-w", "--warmup" }, paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+                description = "Unmeasured warm-up before it (default: ${DEFAULT-VALUE}).")
+        long warmupNanos;
+
+        void validate(Workload workload) {
+            workload.positive("--message-size", messageSize);
+            workload.positive("--duration", durationNanos);
+            if (messageSize > Integer.MAX_VALUE) {
+                throw new ParameterException(workload.spec.commandLine(), "--message-size must be below 2 GiB");
+            }
+        }
+
+        LoadResult describe(LoadResult result) {
+            return result.parameter("messageSize", messageSize).parameter("durationSeconds", durationNanos / 1e9)
+                    .parameter("warmupSeconds", warmupNanos / 1e9);
+        }
+    }
+}

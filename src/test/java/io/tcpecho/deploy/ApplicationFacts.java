@@ -1,0 +1,76 @@
+package io.tcpecho.deploy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.tcpecho.config.EchoConfig;
+
+/**
+ * What the deployment files must agree with, read from the application itself: its {@code echo.*} settings
+ * (from the {@link EchoConfig} mapping), its application.properties and its version in pom.xml.
+ */
+final class ApplicationFacts {
+
+    private ApplicationFacts() {
+    }
+
+    /** Environment variable of every {@code echo.*} key -> its {@code @WithDefault}, if it has one. */
+    static Map<String, Optional<String>> echoSettings() {
+        Map<String, Optional<String>> settings = new TreeMap<>();
+        collect(EchoConfig.class, EchoConfig.class.getAnnotation(ConfigMapping.class).prefix(), settings);
+        return settings;
+    }
+
+    private static void collect(Class<?> mapping, String prefix, Map<String, Optional<String>> settings) {
+        for (Method method : mapping.getDeclaredMethods()) {
+            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
+                continue;
+            }
+            String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == EchoConfig.class) {
+                collect(method.getReturnType(), key, settings);
+            } else {
+                WithDefault fallback = method.getAnnotation(WithDefault.class);
+                settings.put(key.replaceAll("[^a-zA-Z0-9]", "_").toUpperCase(),
+                        Optional.ofNullable(fallback).map(WithDefault::value));
+            }
+        }
+    }
+
+    /** The application's default for a configuration key, from application.properties. */
+    static int propertiesDefault(String key) {
+        try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            Properties properties = new Properties();
+            properties.load(reader);
+            return Integer.parseInt(properties.getProperty(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String projectVersion() {
+        try {
+            String pom = Files.readString(Path.of("pom.xml"));
+            Matcher m = Pattern.compile("<artifactId>tcp-echo</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+            if (!m.find()) {
+                throw new IllegalStateException("no tcp-echo version in pom.xml");
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
