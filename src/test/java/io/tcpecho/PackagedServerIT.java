@@ -70,7 +70,10 @@ class PackagedServerIT {
                 "QUARKUS_SHUTDOWN_DELAY", "0s", "ECHO_DRAIN_TIMEOUT", "1s")).awaitReady(START);
                 EchoClient stuck = EchoClient.connect(server.echoPort())) {
             CompletableFuture<Void> sending = stuck.sendThenHalfClose(EchoClient.randomBytes(64 * MIB, 1));
-            Thread.sleep(500); // the client never reads: its transfer cannot finish
+            // The client never reads: once the buffers on both sides are full, its transfer cannot finish.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.parse(Http.body(server.managementUrl("/q/metrics")))
+                    .value("echo_connections_active") == 1);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !sending.isDone());
             long stop = System.nanoTime();
             server.terminate();
             assertThat(server.awaitExit(Duration.ofSeconds(20))).isZero();

@@ -6,6 +6,7 @@ import java.util.List;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
@@ -28,6 +29,8 @@ public final class HeldConnection extends ChannelInboundHandlerAdapter {
     private final NetSocket socket;
     private final Channel channel;
     private final List<Arrival> arrived = new ArrayList<>();
+    /** Read from other threads, by those who wait for the client's FIN to arrive while held. */
+    private volatile boolean clientEnded;
 
     private HeldConnection(NetSocket socket, Channel channel) {
         this.socket = socket;
@@ -56,6 +59,11 @@ public final class HeldConnection extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Whether the client's FIN arrived while the connection was held. */
+    boolean clientEnded() {
+        return clientEnded;
+    }
+
     /** From any thread: closes the connection without serving it, for when nothing can. */
     public void close() {
         channel.eventLoop().execute(() -> channel.pipeline().firstContext().close());
@@ -73,6 +81,7 @@ public final class HeldConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        clientEnded |= event instanceof ChannelInputShutdownEvent;
         arrived.add(new Event(event));
     }
 

@@ -1,10 +1,9 @@
 package io.tcpecho.bench;
 
-import java.io.BufferedReader;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.JavaCommand;
 import io.tcpecho.testing.ServerProcess;
 
@@ -168,7 +168,6 @@ public final class Bench {
             Server server = name.equals("ours") ? startOurs() : startBaseline(basePort);
             try {
                 idleRun(server, 200, null);
-                Thread.sleep(1000);
                 double[] rss = new double[2];
                 idleRun(server, idleConnections, rss);
                 idle.put(name, rss);
@@ -217,6 +216,17 @@ public final class Bench {
             this.port = port;
         }
 
+        /** VmRSS once it has moved less than 64 KiB in a second (the server has settled). */
+        long settledRssKiB() {
+            long[] last = { -1 };
+            return await("a settled VmRSS of " + name).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        long previous = last[0];
+                        last[0] = rssKiB();
+                        return previous >= 0 && Math.abs(last[0] - previous) < 64 ? last[0] : -1;
+                    }, kib -> kib >= 0);
+        }
+
         long rssKiB() throws IOException {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -254,28 +264,17 @@ public final class Bench {
         command.add(NettyEchoBaseline.class.getName());
         command.add(Integer.toString(port));
         long begin = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = reader.readLine()) != null && !line.startsWith("READY")) {
-            say("baseline: " + line);
-        }
-        if (line == null) {
-            throw new IllegalStateException("the baseline exited with " + process.waitFor());
-        }
+        Path log = Files.createTempFile("tcp-echo-bench-baseline-", ".log");
+        log.toFile().deleteOnExit();
+        Process process = Commands.start(log, Map.of(), command);
+        await("the baseline's READY").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the baseline exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            return Files.readString(log).contains("READY");
+        });
         Server server = new Server(process, port);
         server.readyMillis = (System.nanoTime() - begin) / 1e6;
-        Thread drain = new Thread(() -> {
-            try {
-                while (reader.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException closed) {
-                // the baseline was stopped
-            }
-        }, "baseline-output");
-        drain.setDaemon(true);
-        drain.start();
         return server;
     }
 
@@ -315,49 +314,43 @@ public final class Bench {
                 args.set(args.indexOf("-s") + 1, "32MiB");
             }
         }
-        Process process = new ProcessBuilder(clientCommand(args, server.port)).redirectError(ProcessBuilder.Redirect.PIPE)
-                .start();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = process.waitFor();
-        String json = stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        Commands.Result ran = Commands.run(clientCommand(args, server.port), Map.of(), Path.of("."), Duration.ofMinutes(10));
+        String json = ran.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
         JsonNode report = json == null ? null : JSON.readTree(json);
-        if (exit != 0) {
-            say("client " + w.key + " against " + server.name + " exited " + exit + ": " + stderr.strip());
-            return new ClientRun(report, json == null ? "exit " + exit + ": " + stderr.strip() : json);
+        if (ran.exitCode() != 0) {
+            say("client " + w.key + " against " + server.name + " exited " + ran.exitCode() + ": " + ran.output().strip());
+            return new ClientRun(report, json == null ? "exit " + ran.exitCode() + ": " + ran.output().strip() : json);
         }
         if (report == null || !report.path("ok").asBoolean()) {
-            return new ClientRun(report, json == null ? "no report: " + stderr.strip() : json);
+            return new ClientRun(report, json == null ? "no report: " + ran.output().strip() : json);
         }
         return new ClientRun(report, null);
     }
 
-    /** One idle run; with {@code rss} it records the server's VmRSS before and while holding. */
+    /**
+     * One idle run; with {@code rss} it records the server's VmRSS, settled, before the connections and while
+     * they are held.
+     */
     private void idleRun(Server server, int connections, double[] rss) throws Exception {
-        long before = server.rssKiB();
+        long before = server.settledRssKiB();
         List<String> command = clientCommand(List.of("idle", "-c", Integer.toString(connections), "--hold",
                 rss == null ? "0s" : "10s"), server.port);
-        Process process = new ProcessBuilder(command).start();
-        BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-        String line;
-        boolean held = false;
-        StringBuilder errors = new StringBuilder();
-        while ((line = err.readLine()) != null) {
-            if (line.startsWith("HOLDING")) {
-                held = true;
-                if (rss != null) {
-                    Thread.sleep(3000); // let the server settle
-                    rss[0] = before;
-                    rss[1] = server.rssKiB();
-                }
-            } else {
-                errors.append(line).append(' ');
+        Path log = Files.createTempFile("tcp-echo-bench-idle-", ".log");
+        try {
+            Process process = Commands.start(log, Map.of(), command);
+            await("HOLDING from the idle client").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !process.isAlive() || Files.readString(log).contains("HOLDING"));
+            boolean held = Files.readString(log).contains("HOLDING");
+            if (held && rss != null) {
+                rss[0] = before;
+                rss[1] = server.settledRssKiB();
             }
-        }
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = process.waitFor();
-        if (exit != 0 || !held) {
-            throw new IOException("idle client exited " + exit + ": " + errors + stdout);
+            int exit = process.waitFor(2, TimeUnit.MINUTES) ? process.exitValue() : -1;
+            if (exit != 0 || !held) {
+                throw new IOException("idle client exited " + exit + ": " + Files.readString(log).strip());
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 
@@ -507,14 +500,11 @@ public final class Bench {
             Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
                     .ifPresent(l -> m.append("memory: ").append(l.substring(l.indexOf(':') + 1).trim()).append('\n'));
             m.append("kernel: ").append(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim()).append('\n');
-            Process version = new ProcessBuilder(JavaCommand.java(), "-version").redirectErrorStream(true).start();
-            String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            version.waitFor();
+            String text = Commands.run(List.of(JavaCommand.java(), "-version"), Map.of(), Path.of("."),
+                    Duration.ofMinutes(1)).output();
             m.append("java -version:\n").append(text.stripTrailing().indent(2));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         return m.toString();
     }

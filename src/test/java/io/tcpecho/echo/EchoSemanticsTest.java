@@ -130,7 +130,8 @@ class EchoSemanticsTest {
         byte[] payload = EchoClient.randomBytes(24 * MIB, 24);
         try (EchoClient client = EchoClient.connect(server.port())) {
             CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
-            Thread.sleep(1_500); // sender blocks: server paused reading while its queue is full
+            // The server stops reading while its queue is full, so the sender blocks.
+            awaitSteady(() -> (long) scrape().value("echo_bytes_received_total"));
             assertThat(sent).isNotDone();
             byte[] echoed = client.readToEnd();
             sent.get(60, TimeUnit.SECONDS);
