@@ -78,6 +78,19 @@ public interface EchoConfig {
         @WithDefault("true")
         boolean keepAlive();
 
+        /**
+         * Idle time before the first keepalive probe (TCP_KEEPIDLE), in whole seconds; the kernel's
+         * (net.ipv4.tcp_keepalive_time, two hours) when unset. Shorter than a load balancer's idle timeout, the
+         * probes keep idle connections open through it.
+         */
+        Optional<Duration> keepAliveIdle();
+
+        /** Time between unanswered keepalive probes (TCP_KEEPINTVL); the kernel's (75 s) when unset. */
+        Optional<Duration> keepAliveInterval();
+
+        /** Unanswered keepalive probes before the kernel drops the connection (TCP_KEEPCNT); the kernel's (9) when unset. */
+        OptionalInt keepAliveCount();
+
         /** SO_RCVBUF in bytes; the kernel's default (with auto-tuning) when unset. */
         OptionalInt receiveBufferSize();
 

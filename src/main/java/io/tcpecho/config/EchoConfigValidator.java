@@ -60,7 +60,27 @@ public final class EchoConfigValidator {
         optionalRange(problems, "echo.tcp.receive-buffer-size", config.tcp().receiveBufferSize());
         optionalRange(problems, "echo.tcp.send-buffer-size", config.tcp().sendBufferSize());
         range(problems, "echo.tcp.accept-backlog", config.tcp().acceptBacklog(), 1, 65535);
+        keepAlive(problems, config.tcp());
         return problems;
+    }
+
+    /** The kernel takes whole seconds up to 32767 for the times and up to 127 probes (tcp(7)). */
+    private static void keepAlive(List<String> problems, EchoConfig.Tcp tcp) {
+        tcp.keepAliveIdle().ifPresent(idle -> seconds(problems, "echo.tcp.keep-alive-idle", idle));
+        tcp.keepAliveInterval().ifPresent(interval -> seconds(problems, "echo.tcp.keep-alive-interval", interval));
+        tcp.keepAliveCount().ifPresent(count -> range(problems, "echo.tcp.keep-alive-count", count, 1, 127));
+        boolean tuned = tcp.keepAliveIdle().isPresent() || tcp.keepAliveInterval().isPresent()
+                || tcp.keepAliveCount().isPresent();
+        if (tuned && !tcp.keepAlive()) {
+            problems.add("Invalid configuration: echo.tcp.keep-alive-idle, -interval and -count need echo.tcp.keep-alive=true");
+        }
+    }
+
+    private static void seconds(List<String> problems, String key, Duration value) {
+        if (value.toNanos() % 1_000_000_000L != 0 || value.getSeconds() < 1 || value.getSeconds() > 32767) {
+            problems.add("Invalid configuration: %s=%s is out of range; allowed: whole seconds from 1s to 32767s"
+                    .formatted(key, DurationFormat.format(value)));
+        }
     }
 
     private static void optionalRange(List<String> problems, String key, OptionalInt value) {

@@ -24,6 +24,9 @@ final class ListenerOptions {
                 .setRegisterWriteHandler(false);
         tcp.receiveBufferSize().ifPresent(options::setReceiveBufferSize);
         tcp.sendBufferSize().ifPresent(options::setSendBufferSize);
+        tcp.keepAliveIdle().ifPresent(idle -> options.setTcpKeepAliveIdleSeconds((int) idle.toSeconds()));
+        tcp.keepAliveInterval().ifPresent(interval -> options.setTcpKeepAliveIntervalSeconds((int) interval.toSeconds()));
+        tcp.keepAliveCount().ifPresent(options::setTcpKeepAliveCount);
         return options;
     }
 }

@@ -13,20 +13,20 @@ final class LoadResult {
 
     private static final double MIB = 1024.0 * 1024.0;
 
-    final String workload;
-    final String target;
-    final String transport;
-    final int threads;
-    final Map<String, Object> parameters = new LinkedHashMap<>();
-    String latencyOf = "";
-    long elapsedNanos;
-    long bytesSent;
-    long bytesEchoed;
-    long messages;
-    long connections;
-    long errors;
-    String failure;
-    Histogram latency = new Histogram(3);
+    private final String workload;
+    private final String target;
+    private final String transport;
+    private final int threads;
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private String latencyOf = "";
+    private long elapsedNanos;
+    private long bytesSent;
+    private long bytesEchoed;
+    private long messages;
+    private long connections;
+    private long errors;
+    private String failure;
+    private Histogram latency = new Histogram(3);
 
     LoadResult(String workload, String target, String transport, int threads) {
         this.workload = workload;
@@ -67,6 +67,11 @@ final class LoadResult {
 
     boolean ok() {
         return failure == null && errors == 0;
+    }
+
+    /** Why the run failed; null when it did not fail outright (see {@link #ok()}). */
+    String failure() {
+        return failure;
     }
 
     double seconds() {

@@ -66,7 +66,7 @@ abstract class Workload implements Callable<Integer> {
             }
         }
         if (!result.ok()) {
-            spec.commandLine().getErr().println("load: FAILED: " + result.failure);
+            spec.commandLine().getErr().println("load: FAILED: " + result.failure());
             return LoadCli.EXIT_FAILED;
         }
         return 0;

@@ -51,6 +51,20 @@ class EchoConfigValidatorTest {
                 "Invalid configuration: echo.max-connections-per-client=-1 is out of range; allowed: 0 to 2147483647");
     }
 
+    @Test
+    void keepAliveTimesAreWholeSecondsTheKernelTakesAndNeedKeepAliveOn() {
+        assertThat(problems(Map.of("echo.tcp.keep-alive-idle", "300s", "echo.tcp.keep-alive-interval", "30s",
+                "echo.tcp.keep-alive-count", "4"))).isEmpty();
+        assertThat(problems(Map.of("echo.tcp.keep-alive-idle", "500ms"))).containsExactly(
+                "Invalid configuration: echo.tcp.keep-alive-idle=0.5s is out of range; allowed: whole seconds from 1s to 32767s");
+        assertThat(problems(Map.of("echo.tcp.keep-alive-interval", "10h"))).containsExactly(
+                "Invalid configuration: echo.tcp.keep-alive-interval=10h is out of range; allowed: whole seconds from 1s to 32767s");
+        assertThat(problems(Map.of("echo.tcp.keep-alive-count", "0"))).containsExactly(
+                "Invalid configuration: echo.tcp.keep-alive-count=0 is out of range; allowed: 1 to 127");
+        assertThat(problems(Map.of("echo.tcp.keep-alive", "false", "echo.tcp.keep-alive-idle", "60s"))).containsExactly(
+                "Invalid configuration: echo.tcp.keep-alive-idle, -interval and -count need echo.tcp.keep-alive=true");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "echo.port, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",

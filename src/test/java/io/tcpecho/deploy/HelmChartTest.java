@@ -207,7 +207,10 @@ class HelmChartTest {
                   shutdownDelaySeconds: 12
                   tcp:
                     noDelay: false
-                    keepAlive: false
+                    keepAlive: true
+                    keepAliveIdleSeconds: 300
+                    keepAliveIntervalSeconds: 30
+                    keepAliveCount: 4
                     receiveBufferSize: 262144
                     sendBufferSize: 524288
                     reusePort: true
@@ -238,6 +241,9 @@ class HelmChartTest {
                 Map.entry("QUARKUS_SHUTDOWN_DELAY", r.env("QUARKUS_SHUTDOWN_DELAY")),
                 Map.entry("ECHO_TCP_NO_DELAY", r.env("ECHO_TCP_NO_DELAY")),
                 Map.entry("ECHO_TCP_KEEP_ALIVE", r.env("ECHO_TCP_KEEP_ALIVE")),
+                Map.entry("ECHO_TCP_KEEP_ALIVE_IDLE", r.env("ECHO_TCP_KEEP_ALIVE_IDLE")),
+                Map.entry("ECHO_TCP_KEEP_ALIVE_INTERVAL", r.env("ECHO_TCP_KEEP_ALIVE_INTERVAL")),
+                Map.entry("ECHO_TCP_KEEP_ALIVE_COUNT", r.env("ECHO_TCP_KEEP_ALIVE_COUNT")),
                 Map.entry("ECHO_TCP_RECEIVE_BUFFER_SIZE", r.env("ECHO_TCP_RECEIVE_BUFFER_SIZE")),
                 Map.entry("ECHO_TCP_SEND_BUFFER_SIZE", r.env("ECHO_TCP_SEND_BUFFER_SIZE")),
                 Map.entry("ECHO_TCP_REUSE_PORT", r.env("ECHO_TCP_REUSE_PORT")),
@@ -257,7 +263,10 @@ class HelmChartTest {
                         Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
                         Map.entry("QUARKUS_SHUTDOWN_DELAY", "12s"),
                         Map.entry("ECHO_TCP_NO_DELAY", "false"),
-                        Map.entry("ECHO_TCP_KEEP_ALIVE", "false"),
+                        Map.entry("ECHO_TCP_KEEP_ALIVE", "true"),
+                        Map.entry("ECHO_TCP_KEEP_ALIVE_IDLE", "300s"),
+                        Map.entry("ECHO_TCP_KEEP_ALIVE_INTERVAL", "30s"),
+                        Map.entry("ECHO_TCP_KEEP_ALIVE_COUNT", "4"),
                         Map.entry("ECHO_TCP_RECEIVE_BUFFER_SIZE", "262144"),
                         Map.entry("ECHO_TCP_SEND_BUFFER_SIZE", "524288"),
                         Map.entry("ECHO_TCP_REUSE_PORT", "true"),
@@ -441,6 +450,8 @@ class HelmChartTest {
             "echo: {tcp: {noDelay: \"yes\"}}",
             "echo: {maxConnectionsPerClient: -1}",
             "echo: {memoryBudget: lots}",
+            "echo: {tcp: {keepAliveIdleSeconds: 0}}",
+            "echo: {tcp: {keepAliveCount: 128}}",
             "autoscaling: {enabled: 1}",
             "serviceMonitor: {interval: often}",
             "image: {pullPolicy: Sometimes}",
