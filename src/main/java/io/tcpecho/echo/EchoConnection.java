@@ -100,7 +100,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
         EchoChannels.write(socket, data, channel.newPromise().addListener(new Written(bytes, memory)));
         if (socket.writeQueueFull() || !services.budget().mayRead(queued)) {
             if (!channel.config().isAutoRead() && queued > services.budget().allowance()
-                    && services.budget().directMemoryTight()) {
+                    && services.budget().directMemoryCritical()) {
                 // Read although paused: the epoll transport reads a half-closed connection to its end. With the
                 // direct memory nearly gone, this connection growing further would fail allocations of others.
                 abort(CloseReason.SHED);

@@ -40,6 +40,11 @@ public final class MemoryBudget {
     static final int MAX_ALLOWANCE = 16 * 1024;
     static final double DIRECT_TIGHT = 0.90;
     static final double DIRECT_EASED = 0.80;
+    /**
+     * Where the last line acts. Reads are small by then (see {@link #readSizeLimit}), so the few that a paused
+     * connection still gets cost little: only this close to the limit do they risk failing others' allocations.
+     */
+    static final double DIRECT_CRITICAL = 0.97;
     private static final long DIRECT_CHECK_MILLIS = 100;
     private static final Logger LOG = Logger.getLogger(MemoryBudget.class);
 
@@ -57,6 +62,7 @@ public final class MemoryBudget {
     private final ScheduledExecutorService directCheck;
     private volatile MemoryState state = MemoryState.NORMAL;
     private volatile boolean directTight;
+    private volatile boolean directCritical;
     private long overloadedSince;
     private long overloadedNanos;
 
@@ -132,11 +138,13 @@ public final class MemoryBudget {
     }
 
     /**
-     * Whether the direct memory is nearly exhausted (the second line): a connection that grows while its client
-     * does not read is then reset rather than allowed to make allocations fail for everyone.
+     * Whether the direct memory is all but exhausted (the last line): a connection that grows while its client
+     * does not read is then reset rather than allowed to make allocations fail for everyone. Not the same as
+     * tight ({@link #DIRECT_TIGHT}), which only stops reading: the pooled allocator's overhead alone can keep
+     * the memory tight for a while, and shedding then would reset clients that are merely slow.
      */
-    public boolean directMemoryTight() {
-        return directTight;
+    public boolean directMemoryCritical() {
+        return directCritical;
     }
 
     /** Whether a connection accepted now may start reading at once (else it waits until the overload ends). */
@@ -192,6 +200,7 @@ public final class MemoryBudget {
 
     /** The safety line: direct memory nearly exhausted, whatever the held count says. */
     void directMemoryUsed(long used) {
+        directCritical = used >= directMax * DIRECT_CRITICAL;
         boolean tight = directTight ? used >= directMax * DIRECT_EASED : used >= directMax * DIRECT_TIGHT;
         if (tight != directTight) {
             directTight = tight;

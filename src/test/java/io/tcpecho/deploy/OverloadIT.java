@@ -45,6 +45,9 @@ class OverloadIT {
     private static final Duration FLOOD_HOLD = Duration.ofSeconds(60);
 
     private Path deploymentFile;
+    private String container;
+    private Path serverLog;
+    private String management;
     private final List<Process> clients = new ArrayList<>();
 
     @BeforeAll
@@ -53,8 +56,12 @@ class OverloadIT {
     }
 
     @AfterEach
-    void takeDown() {
+    void takeDown() throws IOException {
         clients.forEach(Process::destroyForcibly);
+        if (container != null) {
+            // Kept for whoever reads a failure: the pod and its logs are gone after this.
+            Files.writeString(serverLog, Commands.podman("logs", container).output());
+        }
         if (deploymentFile != null) {
             Commands.podman("kube", "down", deploymentFile.toString());
         }
@@ -79,8 +86,9 @@ class OverloadIT {
                 ContainerImageIT.forPodmanHostNetwork(rendering.get("Deployment", NAME))));
         Commands.podman("kube", "down", deploymentFile.toString());
         Commands.podman("kube", "play", "--network=host", deploymentFile.toString()).orFail("podman kube play");
-        String container = ContainerImageIT.applicationContainer(NAME);
-        String management = "http://" + HOST + ":" + managementPort;
+        container = ContainerImageIT.applicationContainer(NAME);
+        serverLog = TestImage.WORK.resolve("overload-" + limit + "-server.log");
+        management = "http://" + HOST + ":" + managementPort;
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> Http.status(management + "/q/health/ready") == 200);
         assertThat(inspect(container, "{{.HostConfig.Memory}}")).as("the pod's memory limit")
@@ -94,10 +102,10 @@ class OverloadIT {
         Process flood = load("flood", target, "-c", String.valueOf(FLOOD_CONNECTIONS), "-s", "512KiB",
                 "--send-buffer", "16KiB", "--hold", floodSeconds + "s", "--timeout", "120s");
 
-        List<Integer> liveness = new ArrayList<>();
+        List<String> liveness = new ArrayList<>();
         long deadline = System.nanoTime() + FLOOD_HOLD.plusMinutes(3).toNanos();
         while (flood.isAlive() && System.nanoTime() < deadline) {
-            liveness.add(Http.status(management + "/q/health/live"));
+            liveness.add(Http.probe(management + "/q/health/live"));
             Thread.sleep(500);
         }
         assertThat(flood.waitFor(1, TimeUnit.SECONDS)).as("the flood finished").isTrue();
@@ -105,7 +113,7 @@ class OverloadIT {
         assertThat(inspect(container, "{{.State.OOMKilled}}")).as("OOM-killed").isEqualTo("false");
         assertThat(inspect(container, "{{.RestartCount}}")).as("restarts").isEqualTo("0");
         assertThat(inspect(container, "{{.State.Running}}")).as("running").isEqualTo("true");
-        assertThat(liveness).as("/q/health/live, every half second through the flood").isNotEmpty().containsOnly(200);
+        assertThat(liveness).as("/q/health/live, every half second through the flood").isNotEmpty().containsOnly("200");
         assertThat(exitStatus(flood, "flood")).isZero();
         assertThat(exitStatus(pingPong, "pingpong")).isZero();
         assertThat(exitStatus(bulk, "bulk")).isZero();
@@ -140,10 +148,15 @@ class OverloadIT {
         return process;
     }
 
-    private static int exitStatus(Process process, String workload) throws Exception {
+    private int exitStatus(Process process, String workload) throws Exception {
         assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("load %s finished", workload).isTrue();
         String output = Files.readString(TestImage.WORK.resolve("load-" + workload + ".log"), StandardCharsets.UTF_8);
-        assertThat(output).as("load %s", workload).contains("result      OK, every echoed byte verified");
+        if (!output.contains("result      OK, every echoed byte verified")) {
+            Prometheus metrics = Prometheus.parse(Http.body(management + "/q/metrics"));
+            throw new AssertionError("load %s failed; the server: %s; %s; %s (its log: %s)%n%s".formatted(workload,
+                    metrics.describe("echo_connections_closed"), metrics.describe("echo_memory"),
+                    metrics.describe("jvm_buffer_memory_used_bytes"), serverLog, output));
+        }
         return process.exitValue();
     }
 

@@ -127,6 +127,17 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void onlyAlmostExhaustedDirectMemoryIsCriticalEnoughToShed() {
+        budget.directMemoryUsed((long) (DIRECT * 0.96));
+        assertThat(budget.state()).as("tight: reading stops").isEqualTo(MemoryState.OVERLOADED);
+        assertThat(budget.directMemoryCritical()).as("but nobody is shed").isFalse();
+        budget.directMemoryUsed((long) Math.ceil(DIRECT * 0.97));
+        assertThat(budget.directMemoryCritical()).isTrue();
+        budget.directMemoryUsed((long) (DIRECT * 0.96));
+        assertThat(budget.directMemoryCritical()).isFalse();
+    }
+
+    @Test
     void timeOverloadedAddsUpOverSpells() throws InterruptedException {
         assertThat(budget.overloadedSeconds()).isZero();
         budget.hold(BUDGET);

@@ -14,15 +14,21 @@ public final class Http {
 
     /** The response's status, or -1 when nothing answers (not listening yet, or any more). */
     public static int status(String url) {
+        String answer = probe(url);
+        return answer.chars().allMatch(Character::isDigit) ? Integer.parseInt(answer) : -1;
+    }
+
+    /** The response's status as text, or why there was none (as a kubelet's probe would report it). */
+    public static String probe(String url) {
         try {
             HttpURLConnection connection = open(url);
             try {
-                return connection.getResponseCode();
+                return String.valueOf(connection.getResponseCode());
             } finally {
                 connection.disconnect();
             }
         } catch (IOException nothingAnswers) {
-            return -1;
+            return nothingAnswers.toString();
         }
     }
 
