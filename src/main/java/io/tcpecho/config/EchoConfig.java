@@ -63,11 +63,43 @@ public interface EchoConfig {
     @WithDefault("262144")
     int writeQueueHighWaterMark();
 
+    /**
+     * PROXY protocol (v1 and v2) on the echo listener: off, required or optional. With it, the client address
+     * that the per-client limit counts and logs show is the one the load balancer's header names.
+     */
+    @WithDefault("off")
+    ProxyProtocolMode proxyProtocol();
+
+    /**
+     * How long a connection may take to send its complete PROXY protocol header before it is closed; in
+     * optional mode, how long the first bytes may stay ambiguous before they count as data.
+     */
+    @WithDefault("5s")
+    Duration proxyProtocolTimeout();
+
+    /**
+     * One log line per closed connection (category io.tcpecho.access): client, bytes, duration, close reason. Its
+     * fields are also in the MDC, for JSON logging.
+     */
+    @WithDefault("false")
+    boolean accessLog();
+
     /** How long connections in progress may take to finish when the server shuts down. */
     @WithDefault("30s")
     Duration drainTimeout();
 
     Tcp tcp();
+
+    Whoami whoami();
+
+    /**
+     * A second listener that answers each connection with one line of JSON (which pod, which client) and closes
+     * it: what a load balancer's user asks first. Off unless a port is set.
+     */
+    interface Whoami {
+        /** TCP port of the whoami listener, on echo.host; unset = no whoami listener, 0 = a free port. */
+        OptionalInt port();
+    }
 
     interface Tcp {
         /** TCP_NODELAY: echo small messages without Nagle's delay. */

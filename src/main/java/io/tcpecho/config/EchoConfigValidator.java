@@ -16,6 +16,8 @@ import io.tcpecho.memory.MemoryBudget;
 public final class EchoConfigValidator {
 
     static final long MIN_MEMORY_BUDGET = 1024 * 1024;
+    /** A connection waiting for its header holds a file descriptor and is not yet counted by any limit. */
+    static final Duration MAX_PROXY_PROTOCOL_TIMEOUT = Duration.ofMinutes(1);
 
     private EchoConfigValidator() {
     }
@@ -33,6 +35,13 @@ public final class EchoConfigValidator {
     static List<String> problems(EchoConfig config, long directMemoryMax) {
         List<String> problems = new ArrayList<>();
         range(problems, "echo.port", config.port(), 0, 65535);
+        config.whoami().port().ifPresent(port -> {
+            range(problems, "echo.whoami.port", port, 0, 65535);
+            if (port != 0 && port == config.port()) {
+                problems.add("Invalid configuration: echo.whoami.port=%d is echo.port too; give the whoami listener a port of its own"
+                        .formatted(port));
+            }
+        });
         if (config.host().isBlank()) {
             problems.add("Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1");
         }
@@ -57,6 +66,11 @@ public final class EchoConfigValidator {
         }
         range(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
         notNegative(problems, "echo.drain-timeout", config.drainTimeout());
+        Duration proxyTimeout = config.proxyProtocolTimeout();
+        if (proxyTimeout.toMillis() < 1 || proxyTimeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
+            problems.add("Invalid configuration: echo.proxy-protocol-timeout=%s is out of range; allowed: 1ms to %s"
+                    .formatted(DurationFormat.format(proxyTimeout), DurationFormat.format(MAX_PROXY_PROTOCOL_TIMEOUT)));
+        }
         optionalRange(problems, "echo.tcp.receive-buffer-size", config.tcp().receiveBufferSize());
         optionalRange(problems, "echo.tcp.send-buffer-size", config.tcp().sendBufferSize());
         range(problems, "echo.tcp.accept-backlog", config.tcp().acceptBacklog(), 1, 65535);

@@ -1,24 +1,33 @@
 package io.tcpecho.echo;
 
+import java.util.Optional;
+
 import jakarta.inject.Singleton;
 
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.identity.PodIdentity;
 import io.tcpecho.memory.MemoryBudget;
 import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
 
-/** Starts the echo of each accepted connection, on the connection's event loop. */
+/**
+ * Starts the echo of each accepted connection, on the connection's event loop: at once, or once its PROXY
+ * protocol header has named the client (echo.proxy-protocol).
+ */
 @Singleton
 public class ConnectionAcceptor implements Handler<NetSocket> {
 
     private final ConnectionServices services;
 
-    ConnectionAcceptor(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry, MemoryBudget budget) {
-        this.services = new ConnectionServices(config, metrics, registry, budget);
+    ConnectionAcceptor(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry, MemoryBudget budget,
+            PodIdentity pod) {
+        Optional<AccessLog> accessLog = config.accessLog() ? Optional.of(new AccessLog(pod)) : Optional.empty();
+        this.services = new ConnectionServices(config, metrics, registry, budget, accessLog);
     }
 
     @Override
     public void handle(NetSocket socket) {
-        new EchoConnection(socket, services).start();
+        ProxyProtocolReader.identify(socket, services.config(), services.metrics(),
+                origin -> new EchoConnection(socket, origin, services).start());
     }
 }

@@ -2,7 +2,6 @@ package io.tcpecho.echo;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 import org.jboss.logging.Logger;
 
@@ -16,6 +15,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.tcpecho.memory.BudgetedReadSizes;
 import io.tcpecho.memory.BufferMemoryEstimator;
 import io.tcpecho.memory.MemoryBudget;
+import io.tcpecho.proxy.ClientOrigin;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 
@@ -34,6 +34,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
 
     private final NetSocketInternal socket;
     private final Channel channel;
+    private final ClientOrigin origin;
     private final ConnectionServices services;
     private final long openedAt = System.nanoTime();
     private CloseReason reason;
@@ -42,14 +43,18 @@ final class EchoConnection implements MemoryBudget.Waiter {
      * buffer pins its whole capacity whatever it holds, so this, not the byte count, is what the budget counts.
      */
     private long queued;
+    /** For the access log: bytes read from the client, and bytes of echo the socket took. */
+    private long received;
+    private long sent;
     /** Not read because of the memory budget (and registered with it for {@link #memoryFreed}). */
     private boolean pausedForMemory;
     /** Accepted while overloaded: not read until the overload ends. */
     private boolean acceptedOverloaded;
 
-    EchoConnection(NetSocket socket, ConnectionServices services) {
+    EchoConnection(NetSocket socket, ClientOrigin origin, ConnectionServices services) {
         this.socket = EchoChannels.internal(socket);
         this.channel = EchoChannels.prepare(socket);
+        this.origin = origin;
         this.services = services;
     }
 
@@ -86,8 +91,10 @@ final class EchoConnection implements MemoryBudget.Waiter {
         readIfAllowed();
     }
 
+    /** The client's address: the one its PROXY protocol header named, if it had one. */
     InetAddress clientAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+        // A connection reset while held (dev mode) may have no remote address left.
+        return origin.client() == null ? null : origin.client().getAddress();
     }
 
     private void echo(Object message) {
@@ -95,6 +102,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
         int bytes = data.readableBytes();
         int memory = data.capacity();
         queued += memory;
+        received += bytes;
         services.budget().hold(memory);
         services.metrics().received(bytes);
         EchoChannels.write(socket, data, channel.newPromise().addListener(new Written(bytes, memory)));
@@ -173,6 +181,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
             queued -= memory;
             services.budget().release(memory);
             if (write.isSuccess()) {
+                sent += bytes;
                 services.metrics().sent(bytes);
             } else {
                 services.metrics().dropped(bytes);
@@ -223,12 +232,12 @@ final class EchoConnection implements MemoryBudget.Waiter {
     private void failed(Throwable failure) {
         if (failure instanceof IOException) {
             // Resets and broken pipes are the client's business: count them, no stack trace.
-            LOG.debugf("Connection from %s failed: %s", socket.remoteAddress(), failure);
+            LOG.debugf("Connection from %s failed: %s", origin, failure);
             if (reason == null) {
                 reason = CloseReason.RESET;
             }
         } else {
-            LOG.warnf("Connection from %s failed and is closed: %s", socket.remoteAddress(), failure);
+            LOG.warnf("Connection from %s failed and is closed: %s", origin, failure);
             if (reason == null) {
                 reason = CloseReason.ERROR;
             }
@@ -238,6 +247,9 @@ final class EchoConnection implements MemoryBudget.Waiter {
     private void closed() {
         stopWaitingForMemory();
         services.registry().remove(this);
-        services.metrics().closed(reason == null ? CloseReason.RESET : reason, System.nanoTime() - openedAt);
+        CloseReason why = reason == null ? CloseReason.RESET : reason;
+        long open = System.nanoTime() - openedAt;
+        services.metrics().closed(why, open);
+        services.accessLog().ifPresent(log -> log.closed(origin, received, sent, open, why));
     }
 }

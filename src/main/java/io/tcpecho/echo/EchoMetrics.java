@@ -34,6 +34,8 @@ public class EchoMetrics {
     private final Counter memoryPauses;
     private final Counter acceptsDelayed;
     private final Timer duration;
+    private final Counter[] proxyHeaders = new Counter[2];
+    private final Map<ProxyRejection, Counter> proxyRejections = new EnumMap<>(ProxyRejection.class);
 
     EchoMetrics(MeterRegistry registry, ConnectionRegistry connections, MemoryBudget budget) {
         Gauge.builder("echo.connections.active", connections, ConnectionRegistry::size)
@@ -80,6 +82,19 @@ public class EchoMetrics {
         FunctionCounter.builder("echo.overloaded.seconds", budget, MemoryBudget::overloadedSeconds)
                 .description("Time spent overloaded")
                 .register(registry);
+
+        for (int version = 1; version <= 2; version++) {
+            proxyHeaders[version - 1] = Counter.builder("echo.proxy.protocol.headers")
+                    .description("PROXY protocol headers received, by version (echo.proxy-protocol)")
+                    .tag("version", String.valueOf(version))
+                    .register(registry);
+        }
+        for (ProxyRejection rejection : ProxyRejection.values()) {
+            proxyRejections.put(rejection, Counter.builder("echo.proxy.protocol.rejected")
+                    .description("Connections closed unechoed for want of a valid PROXY protocol header, by reason")
+                    .tag("reason", rejection.tag())
+                    .register(registry));
+        }
     }
 
     private static void bytes(MeterRegistry registry, String name, LongAdder count, String description) {
@@ -111,6 +126,14 @@ public class EchoMetrics {
 
     void acceptDelayed() {
         acceptsDelayed.increment();
+    }
+
+    void proxyHeader(int version) {
+        proxyHeaders[version - 1].increment();
+    }
+
+    void proxyRejected(ProxyRejection rejection) {
+        proxyRejections.get(rejection).increment();
     }
 
     void closed(CloseReason reason, long openNanos) {

@@ -22,28 +22,41 @@ final class LoadConverters {
             if (colon < 0) {
                 throw new TypeConversionException("'" + value + "' is not HOST:PORT");
             }
-            String host = value.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            if (host.isEmpty()) {
-                host = "127.0.0.1";
-            }
-            int port;
-            try {
-                port = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' has no valid port");
-            }
-            if (port < 1 || port > 65535) {
-                throw new TypeConversionException("port " + port + " is out of range 1-65535");
-            }
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            if (address.isUnresolved()) {
-                throw new TypeConversionException("cannot resolve host '" + host + "'");
-            }
-            return address;
+            return address(value, unbracket(value.substring(0, colon)), value.substring(colon + 1), 1, "127.0.0.1");
         }
+    }
+
+    /** A local address to connect from: {@code host}, {@code host:port}, a bare IPv6 address or {@code [v6]:port}. */
+    static final class BindConverter implements ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            int colon = value.lastIndexOf(':');
+            boolean hasPort = value.startsWith("[") ? colon > value.indexOf(']') : colon > 0 && colon == value.indexOf(':');
+            return hasPort ? address(value, unbracket(value.substring(0, colon)), value.substring(colon + 1), 0, "0.0.0.0")
+                    : address(value, unbracket(value), "0", 0, "0.0.0.0");
+        }
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static InetSocketAddress address(String value, String host, String portText, int minPort, String anyHost) {
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' has no valid port");
+        }
+        if (port < minPort || port > 65535) {
+            throw new TypeConversionException("port " + port + " is out of range " + minPort + "-65535");
+        }
+        String name = host.isEmpty() ? anyHost : host;
+        InetSocketAddress address = new InetSocketAddress(name, port);
+        if (address.isUnresolved()) {
+            throw new TypeConversionException("cannot resolve host '" + name + "'");
+        }
+        return address;
     }
 
     /** Bytes with an optional unit: 64, 64B, 4K, 4Ki, 4KiB, 32M, 32MiB, 1G (units are powers of 1024). */

@@ -1,11 +1,17 @@
 package io.tcpecho.load;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.tcpecho.load.LoadConverters.DurationConverter;
 import io.tcpecho.load.LoadConverters.SizeConverter;
 import io.tcpecho.load.LoadConverters.TargetConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -35,12 +41,8 @@ final class LoadOptions {
                 description = "Fail when a connection waits this long for its echo or EOF, or to connect (default: ${DEFAULT-VALUE}).")
         long timeoutNanos;
 
-        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-                description = "Report on stdout as a table or as one JSON object (default: ${DEFAULT-VALUE}).")
-        Format format;
-
-        @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
-        Path json;
+        @Mixin
+        Report report;
 
         @Option(names = "--progress", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
                 description = "Interval of progress lines on stderr; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -53,6 +55,35 @@ final class LoadOptions {
 
         String targetText() {
             return target.getHostString() + ":" + target.getPort();
+        }
+    }
+
+    /** Where the report goes: stdout as a table or JSON, and a JSON file. */
+    static final class Report {
+        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+                description = "Report on stdout as a table or as one JSON object (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+        Path json;
+
+        /**
+         * Prints the report; returns false (after one line on stderr) when the JSON file cannot be written.
+         */
+        boolean print(CommandSpec spec, String table, String jsonReport) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(format == Format.JSON ? jsonReport : table);
+            out.flush();
+            if (json == null) {
+                return true;
+            }
+            try {
+                Files.writeString(json, jsonReport + System.lineSeparator(), StandardCharsets.UTF_8);
+                return true;
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("load: cannot write " + json + ": " + e.getMessage());
+                return false;
+            }
         }
     }
 

@@ -1,13 +1,8 @@
 package io.tcpecho.load;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
 import io.tcpecho.load.LoadOptions.Common;
-import io.tcpecho.load.LoadOptions.Format;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -54,16 +49,8 @@ abstract class Workload implements Callable<Integer> {
                 progress.stop();
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(common.format == Format.JSON ? result.json() : result.table());
-        out.flush();
-        if (common.json != null) {
-            try {
-                Files.writeString(common.json, result.json() + System.lineSeparator(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("load: cannot write " + common.json + ": " + e.getMessage());
-                return LoadCli.EXIT_FAILED;
-            }
+        if (!common.report.print(spec, result.table(), result.json())) {
+            return LoadCli.EXIT_FAILED;
         }
         if (!result.ok()) {
             spec.commandLine().getErr().println("load: FAILED: " + result.failure());

@@ -68,6 +68,8 @@ class EchoConfigValidatorTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "echo.port, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",
+            "echo.whoami.port, 7007, 'Invalid configuration: echo.whoami.port=7007 is echo.port too; give the whoami listener a port of its own'",
+            "echo.whoami.port, -1, 'Invalid configuration: echo.whoami.port=-1 is out of range; allowed: 0 to 65535'",
             "echo.instances, 0, 'Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024'",
             "echo.idle-timeout, -5s, 'Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.drain-timeout, -1s, 'Invalid configuration: echo.drain-timeout=-1s is negative; allowed: 0s (off) or a positive duration such as 30s'",
@@ -75,6 +77,8 @@ class EchoConfigValidatorTest {
             "echo.write-queue-high-water-mark, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10 is out of range; allowed: 1024 to 67108864'",
             "echo.tcp.receive-buffer-size, 100, 'Invalid configuration: echo.tcp.receive-buffer-size=100 is out of range; allowed: 1024 to 268435456'",
             "echo.tcp.accept-backlog, 0, 'Invalid configuration: echo.tcp.accept-backlog=0 is out of range; allowed: 1 to 65535'",
+            "echo.proxy-protocol-timeout, 0s, 'Invalid configuration: echo.proxy-protocol-timeout=0s is out of range; allowed: 1ms to 1m'",
+            "echo.proxy-protocol-timeout, 2m, 'Invalid configuration: echo.proxy-protocol-timeout=2m is out of range; allowed: 1ms to 1m'",
             "echo.host, ' ', 'Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1'",
     })
     void outOfRangeValuesAreNamedWithWhatIsAllowed(String key, String value, String problem) {

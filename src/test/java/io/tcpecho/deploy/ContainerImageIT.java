@@ -15,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +38,7 @@ import io.tcpecho.deploy.Chart.Rendering;
 import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.Http;
 import io.tcpecho.testing.ServerProcess;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The container image, built and run here without a Docker engine:
@@ -48,9 +51,10 @@ import io.tcpecho.testing.ServerProcess;
  * <li>the pod is stopped with the Deployment's grace period: readiness goes DOWN, the listener closes, the
  * connection in progress completes, and the JVM exits with status 0 (not killed).</li>
  * </ol>
- * Needs podman, configured by .ci/run. The only changes made to the rendered Deployment are those host
- * networking forces on podman: container ports are left out (podman refuses port mappings with host
- * networking) and the probes' named ports are replaced by their numbers.
+ * Needs podman, configured by .ci/run. The only changes made to the rendered Deployment are those podman forces:
+ * container ports are left out (podman refuses port mappings with host networking), the probes' named ports are
+ * replaced by their numbers, and of the Downward API variables only those podman 4.3 can fill are kept
+ * ({@code metadata.name} and {@code metadata.uid}; it refuses to start a pod that asks for others).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIT {
@@ -58,9 +62,12 @@ class ContainerImageIT {
     static final Path WORK = TestImage.WORK;
     static final String NAME = "tcp-echo-it";
     static final String HOST = "127.0.0.1";
+    /** The Downward API fields podman kube play fills. */
+    private static final Set<String> PODMAN_FIELDS = Set.of("metadata.name", "metadata.uid");
 
     static int echoPort;
     static int managementPort;
+    static int whoamiPort;
     static Rendering rendering;
     static Path deploymentFile;
     static Path testPodFile;
@@ -71,14 +78,17 @@ class ContainerImageIT {
         TestImage.build();
         echoPort = ServerProcess.freePort();
         managementPort = ServerProcess.freePort();
+        whoamiPort = ServerProcess.freePort();
         rendering = Chart.render("""
                 fullnameOverride: %s
                 replicaCount: 1
                 image: {repository: %s, tag: %s, pullPolicy: Never}
                 echo: {port: %d, shutdownDelaySeconds: 3, drainTimeoutSeconds: 30}
                 management: {port: %d}
+                whoami: {enabled: true, port: %d}
                 tests: {host: %s, port: %d, payloadBytes: 300000}
-                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, HOST, echoPort));
+                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, whoamiPort, HOST,
+                echoPort));
 
         deploymentFile = WORK.resolve("deployment.yaml");
         Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(forPodmanHostNetwork(rendering.get("Deployment", NAME))));
@@ -106,8 +116,9 @@ class ContainerImageIT {
                 .orFail("podman image inspect").output()).get(0).path("Config");
         assertThat(config.path("User").asText()).isEqualTo("185");
         assertThat(config.path("ExposedPorts").has("7007/tcp")).isTrue();
+        assertThat(config.path("ExposedPorts").has("7008/tcp")).as("whoami").isTrue();
         assertThat(config.path("ExposedPorts").has("9000/tcp")).isTrue();
-        assertThat(config.path("ExposedPorts").size()).isEqualTo(2);
+        assertThat(config.path("ExposedPorts").size()).isEqualTo(3);
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
         assertThat(entrypoint).contains("-XX:MaxRAMPercentage=25.0", "-XX:MinRAMPercentage=25.0",
@@ -154,6 +165,21 @@ class ContainerImageIT {
 
     @Test
     @Order(3)
+    void whoamiNamesThePodFromTheDownwardApi() throws Exception {
+        String pod = Commands.podman("pod", "ps", "--format", "{{.Name}}", "--filter", "name=^" + NAME + "-pod")
+                .orFail("podman pod ps").output().strip();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, whoamiPort), 5000);
+            socket.setSoTimeout(30_000);
+            JsonObject reply = new JsonObject(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(reply.getString("pod")).as("POD_NAME from metadata.name").isEqualTo(pod).startsWith(NAME);
+            assertThat(reply.getString("client")).isEqualTo(HOST + ":" + socket.getLocalPort());
+            assertThat(reply.getString("version")).isEqualTo(ApplicationFacts.projectVersion());
+        }
+    }
+
+    @Test
+    @Order(4)
     void helmTestPodPasses() throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
         Commands.podman("kube", "play", "--network=host", testPodFile.toString()).orFail("podman kube play (helm test)");
@@ -166,7 +192,7 @@ class ContainerImageIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void stoppingThePodDrainsTheConnectionInProgressAndExitsCleanly() throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
         long grace = rendering.deployment().at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
@@ -208,11 +234,17 @@ class ContainerImageIT {
 
     // ----------------------------------------------------------------------------------------------
 
-    /** The rendered Deployment, with the two changes podman's host networking requires (see the class comment). */
+    /** The rendered Deployment, with the changes podman requires (see the class comment). */
     static ObjectNode forPodmanHostNetwork(ObjectNode deployment) {
         ObjectNode copy = deployment.deepCopy();
         for (JsonNode c : copy.at("/spec/template/spec/containers")) {
             ObjectNode container = (ObjectNode) c;
+            for (Iterator<JsonNode> env = container.path("env").iterator(); env.hasNext();) {
+                String field = env.next().at("/valueFrom/fieldRef/fieldPath").asText();
+                if (!field.isEmpty() && !PODMAN_FIELDS.contains(field)) {
+                    env.remove();
+                }
+            }
             ArrayNode ports = (ArrayNode) container.remove("ports");
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                 JsonNode httpGet = container.path(probe).path("httpGet");

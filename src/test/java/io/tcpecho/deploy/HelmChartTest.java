@@ -20,6 +20,7 @@ import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ class HelmChartTest {
             List<String> entries = Commands.run(List.of("tar", "-tzf", archive.toString()), Map.of(), Path.of("."),
                     Duration.ofSeconds(30)).orFail("tar -tzf " + archive).output().lines().toList();
             assertThat(entries).contains("tcp-echo/Chart.yaml", "tcp-echo/values.yaml", "tcp-echo/values.schema.json",
-                    "tcp-echo/templates/tests/echo-test.yaml", "tcp-echo/README.md");
+                    "tcp-echo/templates/tests/echo-test.yaml", "tcp-echo/README.md", "tcp-echo/presets/aws-nlb.yaml");
         } finally {
             BaseImage.deleteRecursively(destination);
         }
@@ -113,6 +114,62 @@ class HelmChartTest {
         assertThat(targetContainerPort(r, management.at("/spec/ports/0"))).isEqualTo(9000)
                 .isEqualTo(ApplicationFacts.propertiesDefault("quarkus.management.port"));
         assertSelectsThePods(r, management.at("/spec/selector"));
+    }
+
+    @Test
+    void whoamiIsExposedBesideTheEchoPortAndAdmittedByTheNetworkPolicyWhenEnabled() {
+        Rendering r = Chart.render("{whoami: {enabled: true}, networkPolicy: {enabled: true}}");
+        JsonNode ports = r.echoService().at("/spec/ports");
+        assertThat(ports).hasSize(2);
+        assertThat(ports.get(1).path("name").asText()).isEqualTo("whoami");
+        assertThat(ports.get(1).path("port").asInt()).isEqualTo(8008);
+        assertThat(ports.get(1).path("protocol").asText()).isEqualTo("TCP");
+        assertThat(targetContainerPort(r, ports.get(1))).isEqualTo(7008);
+        assertThat(r.env("ECHO_WHOAMI_PORT")).isEqualTo("7008");
+        assertThat(r.get("NetworkPolicy", "tcp-echo").at("/spec/ingress/0/ports/1/port").asText()).isEqualTo("whoami");
+        // The pod tells whoami who it is.
+        Map<String, String> downward = new TreeMap<>();
+        for (JsonNode variable : r.container().path("env")) {
+            if (variable.has("valueFrom")) {
+                downward.put(variable.path("name").asText(), variable.at("/valueFrom/fieldRef/fieldPath").asText());
+            }
+        }
+        assertThat(downward).containsExactlyEntriesOf(new TreeMap<>(Map.of("NODE_NAME", "spec.nodeName",
+                "POD_IP", "status.podIP", "POD_NAME", "metadata.name", "POD_NAMESPACE", "metadata.namespace")));
+
+        Rendering off = Chart.render("");
+        assertThat(off.env("ECHO_WHOAMI_PORT")).isNull();
+        assertThatThrownBy(() -> off.containerPort("whoami")).hasMessage("no container port named whoami");
+        assertThat(off.echoService().at("/spec/ports")).hasSize(1);
+    }
+
+    /**
+     * Each cloud preset: PROXY protocol is required exactly where the balancer is told to send it, and where it
+     * is not, externalTrafficPolicy Local keeps the client's address; health checks that the balancer makes go
+     * to the management port's readiness, never to the echo port.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "aws-nlb, required", "gcp, off", "azure, off", "digitalocean, required", "metallb, off" })
+    void loadBalancerPresetsRenderWithTheirClientAddressStrategy(String preset, String proxyProtocol) throws IOException {
+        Rendering r = Chart.render(Files.readString(Chart.DIR.resolve("presets").resolve(preset + ".yaml")));
+        assertThat(r.env("ECHO_PROXY_PROTOCOL")).isEqualTo(proxyProtocol);
+        Map<String, String> annotations = new TreeMap<>();
+        r.echoService().at("/metadata/annotations").fields()
+                .forEachRemaining(annotation -> annotations.put(annotation.getKey(), annotation.getValue().asText()));
+        boolean balancerSendsHeaders = annotations.entrySet().stream().anyMatch(annotation ->
+                annotation.getKey().endsWith("proxy-protocol") && List.of("*", "true").contains(annotation.getValue()));
+        assertThat(balancerSendsHeaders).as("the balancer sends PROXY headers").isEqualTo(proxyProtocol.equals("required"));
+        if (!balancerSendsHeaders) {
+            assertThat(r.echoService().at("/spec/externalTrafficPolicy").asText()).isEqualTo("Local");
+        }
+        annotations.forEach((name, value) -> {
+            if (name.endsWith("healthcheck-port")) {
+                assertThat(Integer.parseInt(value)).isEqualTo(r.containerPort("management"));
+            }
+            if (name.endsWith("healthcheck-path")) {
+                assertThat(value).isEqualTo("/q/health/ready");
+            }
+        });
     }
 
     @Test
@@ -203,6 +260,9 @@ class HelmChartTest {
                   maxConnectionsPerClient: 50
                   memoryBudget: 96M
                   writeQueueHighWaterMark: 1048576
+                  proxyProtocol: required
+                  proxyProtocolTimeoutSeconds: 3
+                  accessLog: true
                   drainTimeoutSeconds: 100
                   shutdownDelaySeconds: 12
                   tcp:
@@ -215,6 +275,9 @@ class HelmChartTest {
                     sendBufferSize: 524288
                     reusePort: true
                     acceptBacklog: 4096
+                whoami:
+                  enabled: true
+                  port: 17008
                 management:
                   port: 19000
                 jvm:
@@ -237,6 +300,10 @@ class HelmChartTest {
                 Map.entry("ECHO_MAX_CONNECTIONS_PER_CLIENT", r.env("ECHO_MAX_CONNECTIONS_PER_CLIENT")),
                 Map.entry("ECHO_MEMORY_BUDGET", r.env("ECHO_MEMORY_BUDGET")),
                 Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", r.env("ECHO_WRITE_QUEUE_HIGH_WATER_MARK")),
+                Map.entry("ECHO_ACCESS_LOG", r.env("ECHO_ACCESS_LOG")),
+                Map.entry("ECHO_WHOAMI_PORT", r.env("ECHO_WHOAMI_PORT")),
+                Map.entry("ECHO_PROXY_PROTOCOL", r.env("ECHO_PROXY_PROTOCOL")),
+                Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", r.env("ECHO_PROXY_PROTOCOL_TIMEOUT")),
                 Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY", r.env("QUARKUS_SHUTDOWN_DELAY")),
                 Map.entry("ECHO_TCP_NO_DELAY", r.env("ECHO_TCP_NO_DELAY")),
@@ -260,6 +327,10 @@ class HelmChartTest {
                         Map.entry("ECHO_MAX_CONNECTIONS_PER_CLIENT", "50"),
                         Map.entry("ECHO_MEMORY_BUDGET", "96M"),
                         Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", "1048576"),
+                        Map.entry("ECHO_ACCESS_LOG", "true"),
+                        Map.entry("ECHO_WHOAMI_PORT", "17008"),
+                        Map.entry("ECHO_PROXY_PROTOCOL", "required"),
+                        Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", "3s"),
                         Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
                         Map.entry("QUARKUS_SHUTDOWN_DELAY", "12s"),
                         Map.entry("ECHO_TCP_NO_DELAY", "false"),
@@ -276,6 +347,12 @@ class HelmChartTest {
                         Map.entry("QUARKUS_LOG_LEVEL", "DEBUG")));
         // The grace period follows the drain settings: 12 s delay + 100 s drain + margin.
         assertThat(gracePeriod(r)).isGreaterThan(Duration.ofSeconds(112));
+    }
+
+    @Test
+    void aBareYamlOffForProxyProtocolMeansOff() {
+        // YAML 1.1, which Helm reads values with, turns an unquoted off into false.
+        assertThat(Chart.render("echo: {proxyProtocol: off}").env("ECHO_PROXY_PROTOCOL")).isEqualTo("off");
     }
 
     @Test
@@ -452,6 +529,12 @@ class HelmChartTest {
             "echo: {memoryBudget: lots}",
             "echo: {tcp: {keepAliveIdleSeconds: 0}}",
             "echo: {tcp: {keepAliveCount: 128}}",
+            "echo: {proxyProtocol: v2}",
+            "echo: {proxyProtocol: true}",
+            "echo: {proxyProtocolTimeoutSeconds: 0}",
+            "echo: {accessLog: \"yes\"}",
+            "whoami: {port: 0}",
+            "whoami: {enabled: \"true\"}",
             "autoscaling: {enabled: 1}",
             "serviceMonitor: {interval: often}",
             "image: {pullPolicy: Sometimes}",

@@ -1,0 +1,275 @@
+package io.tcpecho.echo;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tcpecho.config.EchoConfig;
+import io.tcpecho.config.ProxyProtocolMode;
+import io.tcpecho.proxy.ClientOrigin;
+import io.tcpecho.proxy.ProxyHeader;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * Reads the PROXY protocol header a load balancer sends before the client's bytes, then starts the echo with the
+ * client it names, in the same event-loop turn: the bytes after the header go straight to the echo, byte-exact.
+ * <p>
+ * Three handlers go in front of Vert.x's: a {@link Signature} check, Netty's {@link HAProxyMessageDecoder}, and a
+ * {@link Header} catcher; each leaves the pipeline when its part is done. The check decides from the first bytes
+ * (at most twelve) whether a header comes: in required mode a connection that cannot be one is closed at once,
+ * instead of waiting for the timeout; in optional mode it is echoed as it is. The decoder does the parsing, TLVs
+ * included. Vert.x's own {@code setUseProxyProtocol} would do the parsing too, but drops the TLVs, reports a bad
+ * header only to the server's exception handler (it could be neither counted nor logged per reason here) and has
+ * no optional mode.
+ * <p>
+ * A rejected connection never becomes an echo connection: it is counted by reason, logged once per reason, and
+ * closed without a byte echoed.
+ */
+public final class ProxyProtocolReader {
+
+    private static final Logger LOG = Logger.getLogger(ProxyProtocolReader.class);
+    /**
+     * Cloud TLVs take tens of bytes; the bound keeps what an unidentified connection can make the server hold
+     * small (Netty's default allows 64 KiB per connection).
+     */
+    private static final int MAX_TLV_BYTES = 4096;
+    private static final String SIGNATURE = "echo-proxy-signature";
+    private static final String DECODER = "echo-proxy-decoder";
+    private static final String HEADER = "echo-proxy-header";
+
+    private final Channel channel;
+    private final boolean optional;
+    private final EchoMetrics metrics;
+    private final Consumer<ClientOrigin> start;
+    private final ScheduledFuture<?> timeout;
+    private final Signature signature = new Signature();
+    private boolean done;
+
+    private ProxyProtocolReader(Channel channel, EchoConfig config, EchoMetrics metrics, Consumer<ClientOrigin> start) {
+        this.channel = channel;
+        this.optional = config.proxyProtocol() == ProxyProtocolMode.OPTIONAL;
+        this.metrics = metrics;
+        this.start = start;
+        this.timeout = channel.eventLoop().schedule(this::timedOut, config.proxyProtocolTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Finds out who a just-accepted connection is from, as echo.proxy-protocol says: calls {@code start} on the
+     * connection's event loop once the client is known (at once when the mode is off), or never if the
+     * connection is rejected. Any listener of the service can use it; the echo's and the whoami's do.
+     */
+    public static void identify(NetSocket socket, EchoConfig config, EchoMetrics metrics, Consumer<ClientOrigin> start) {
+        Channel channel = EchoChannels.prepare(socket);
+        if (config.proxyProtocol() == ProxyProtocolMode.OFF) {
+            start.accept(ClientOrigin.direct((InetSocketAddress) channel.remoteAddress()));
+            return;
+        }
+        ProxyProtocolReader reader = new ProxyProtocolReader(channel, config, metrics, start);
+        EchoChannels.addBeforeVertx(channel, SIGNATURE, reader.signature);
+        EchoChannels.addBeforeVertx(channel, DECODER, new HAProxyMessageDecoder(MAX_TLV_BYTES, true));
+        EchoChannels.addBeforeVertx(channel, HEADER, reader.new Header());
+        channel.closeFuture().addListener(closed -> reader.timeout.cancel(false));
+    }
+
+    private InetSocketAddress peer() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    /** The first bytes are no header (optional mode): the echo gets them and everything after. */
+    private void startWithoutHeader() {
+        finish();
+        channel.pipeline().remove(DECODER);
+        channel.pipeline().remove(HEADER);
+        start.accept(ClientOrigin.direct(peer()));
+    }
+
+    private void startWith(HAProxyMessage message) {
+        finish();
+        ProxyHeader header = ProxyHeader.of(message);
+        metrics.proxyHeader(header.version());
+        LOG.debugf("PROXY protocol v%d header from %s: %s", header.version(), peer(), header);
+        start.accept(ClientOrigin.proxied(peer(), header));
+    }
+
+    private void reject(ProxyRejection rejection) {
+        if (done) {
+            return;
+        }
+        finish();
+        metrics.proxyRejected(rejection);
+        if (rejection.firstTime()) {
+            LOG.warnf("Closed a connection from %s unechoed: %s (echo.proxy-protocol=%s). Further such connections are "
+                    + "only counted, in echo_proxy_protocol_rejected_total{reason=\"%s\"}", peer(), rejection.description(),
+                    optional ? "optional" : "required", rejection.tag());
+        }
+        channel.pipeline().firstContext().close();
+    }
+
+    private void finish() {
+        done = true;
+        timeout.cancel(false);
+    }
+
+    private void timedOut() {
+        if (!done && optional && signature.undecided()) {
+            // Data that merely began like a signature (an echo client sending "PRO"): it was data after all.
+            signature.passOn(true);
+        } else {
+            reject(ProxyRejection.TIMEOUT);
+        }
+    }
+
+    /** Decides from the first bytes whether a header comes; holds them (at most a signature's length) until then. */
+    private final class Signature extends ChannelInboundHandlerAdapter {
+        private static final byte[] V1 = { 'P', 'R', 'O', 'X', 'Y', ' ' };
+        private static final byte[] V2 = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
+
+        private ChannelHandlerContext context;
+        private ByteBuf seen;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            context = ctx;
+        }
+
+        boolean undecided() {
+            return context.pipeline().context(this) != null;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (done || !(message instanceof ByteBuf data)) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            seen = seen == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), seen, data);
+            boolean v1 = startsLike(V1);
+            boolean v2 = startsLike(V2);
+            if (!v1 && !v2) {
+                if (optional) {
+                    passOn(true);
+                } else {
+                    reject(ProxyRejection.MISSING);
+                }
+            } else if (seen.readableBytes() >= (v1 ? V1.length : V2.length)) {
+                passOn(false);
+            }
+        }
+
+        /** Whether what was seen so far is a prefix of {@code signature}, or begins with all of it. */
+        private boolean startsLike(byte[] signature) {
+            int n = Math.min(seen.readableBytes(), signature.length);
+            for (int i = 0; i < n; i++) {
+                if (seen.getByte(seen.readerIndex() + i) != signature[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Leaves the pipeline, handing what it held to the decoder, or to the echo when no header comes. */
+        void passOn(boolean noHeader) {
+            if (noHeader) {
+                startWithoutHeader();
+            }
+            ByteBuf held = seen;
+            seen = null;
+            context.pipeline().remove(this);
+            if (held != null) {
+                context.fireChannelRead(held);
+                context.fireChannelReadComplete();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent && !done) {
+                ended();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!done) {
+                ended();
+            }
+            ctx.fireChannelInactive();
+        }
+
+        /** The peer ended before the first bytes decided: too short for a header, so data in optional mode. */
+        private void ended() {
+            if (optional) {
+                passOn(true);
+            } else {
+                reject(ProxyRejection.INCOMPLETE);
+            }
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (seen != null) {
+                seen.release();
+                seen = null;
+            }
+        }
+    }
+
+    /** Takes the decoder's header (or its failure) out of the pipeline before Vert.x could see it. */
+    private final class Header extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!(message instanceof HAProxyMessage header)) {
+                ctx.fireChannelRead(message);
+                return;
+            }
+            try {
+                ctx.pipeline().remove(this);
+                if (!done) {
+                    startWith(header);
+                }
+            } finally {
+                header.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof HAProxyProtocolException) {
+                LOG.debugf("Malformed PROXY protocol header from %s: %s", peer(), cause.getMessage());
+                reject(ProxyRejection.INVALID);
+            } else {
+                ctx.fireExceptionCaught(cause);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                reject(ProxyRejection.INCOMPLETE);
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            reject(ProxyRejection.INCOMPLETE);
+            ctx.fireChannelInactive();
+        }
+    }
+}

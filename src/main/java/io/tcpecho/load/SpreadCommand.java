@@ -1,0 +1,131 @@
+package io.tcpecho.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.tcpecho.load.LoadConverters.BindConverter;
+import io.tcpecho.load.LoadConverters.DurationConverter;
+import io.tcpecho.load.LoadConverters.TargetConverter;
+import io.tcpecho.load.LoadOptions.Report;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code load spread}: N connections to a whoami port through a load balancer; each answer names the pod that
+ * took it. Reports connections per pod, how evenly they were spread and how fast each pod's connections were set
+ * up ({@link SpreadReport}). What a user runs after {@code helm install} to see the load balancer work.
+ */
+@Command(name = "spread", mixinStandardHelpOptions = true,
+        description = "N connections to a whoami port (echo.whoami.port): which pods answered, how evenly, how fast.")
+final class SpreadCommand implements Callable<Integer> {
+
+    private static final int MAX_REPLY = 64 * 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = { "-t", "--target" }, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7008",
+            converter = TargetConverter.class, description = "Whoami listener, usually the load balancer's (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress target;
+
+    @Option(names = { "-n", "--connections" }, defaultValue = "100", description = "Connections (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = { "-p", "--parallel" }, defaultValue = "1", description = "Connections at a time (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--bind", paramLabel = "HOST[:PORT]", converter = BindConverter.class, description = "Local address to connect from; with a port, every "
+            + "connection reuses that source port (needs --parallel 1), as a client behind one NAT mapping would.")
+    InetSocketAddress bind;
+
+    @Option(names = "--expect-pods", paramLabel = "N", defaultValue = "0",
+            description = "Pods behind the target: those that answer none count as 0 in the evenness (default: as many as answer).")
+    int expectedPods;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Per connection, to connect and to get the answer (default: ${DEFAULT-VALUE}).")
+    long timeoutNanos;
+
+    @Mixin
+    Report output;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        SpreadReport report = new SpreadReport(target.getHostString() + ":" + target.getPort(), connections, parallel,
+                expectedPods);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, task -> new Thread(task, "load-spread"));
+        try {
+            for (int i = 0; i < connections; i++) {
+                pool.execute(() -> ask(report));
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+        }
+        boolean printed = output.print(spec, report.table(), report.json());
+        return printed && report.ok() ? 0 : LoadCli.EXIT_FAILED;
+    }
+
+    private void validate() {
+        if (connections <= 0 || parallel <= 0 || timeoutNanos <= 0 || expectedPods < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--connections, --parallel and --timeout must be positive, --expect-pods not negative");
+        }
+        if (bind != null && bind.getPort() != 0 && parallel != 1) {
+            throw new ParameterException(spec.commandLine(), "--bind with a port reuses it: it needs --parallel 1");
+        }
+    }
+
+    private void ask(SpreadReport report) {
+        int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        try (Socket socket = new Socket()) {
+            if (bind != null) {
+                socket.setReuseAddress(true);
+                socket.bind(bind);
+            }
+            long began = System.nanoTime();
+            socket.connect(target, timeoutMillis);
+            long connected = System.nanoTime() - began;
+            socket.setSoTimeout(timeoutMillis);
+            JsonObject answer = new JsonObject(readAnswer(socket.getInputStream()));
+            String pod = answer.getString("pod");
+            if (pod == null) {
+                report.failed("an answer without a pod: " + answer.encode());
+                return;
+            }
+            JsonObject proxy = answer.getJsonObject("proxy");
+            report.answered(pod, connected, host(answer.getString("client")),
+                    proxy == null ? "none" : "v" + proxy.getInteger("version"));
+        } catch (IOException | DecodeException | ClassCastException e) {
+            report.failed(e.toString());
+        }
+    }
+
+    private static String readAnswer(InputStream in) throws IOException {
+        byte[] answer = in.readNBytes(MAX_REPLY);
+        return new String(answer, StandardCharsets.UTF_8).strip();
+    }
+
+    /** The address without its port: one client makes many connections from many ports. */
+    private static String host(String address) {
+        if (address == null) {
+            return "unknown";
+        }
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+}

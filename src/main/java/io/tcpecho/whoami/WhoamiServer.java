@@ -1,0 +1,105 @@
+package io.tcpecho.whoami;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.tcpecho.config.EchoConfig;
+import io.tcpecho.echo.EchoMetrics;
+import io.tcpecho.echo.ProxyProtocolReader;
+import io.tcpecho.identity.PodIdentity;
+import io.tcpecho.proxy.ClientOrigin;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * The whoami listener (echo.whoami.port): each connection gets one line of JSON ({@link WhoamiReply}) and the
+ * server's FIN. Behind a load balancer, repeated connections show which pods answer and how evenly; the load
+ * client's {@code spread} counts them. The PROXY protocol applies as on the echo port.
+ */
+@Singleton
+public class WhoamiServer {
+
+    private static final Logger LOG = Logger.getLogger(WhoamiServer.class);
+    private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Vertx vertx;
+    private final EchoConfig config;
+    private final EchoMetrics metrics;
+    private final PodIdentity pod;
+    private final String version;
+    private final Instant started = Instant.now();
+    private final AtomicLong connections = new AtomicLong();
+    private volatile NetServer server;
+
+    WhoamiServer(Vertx vertx, EchoConfig config, EchoMetrics metrics, PodIdentity pod,
+            @ConfigProperty(name = "quarkus.application.version") String version) {
+        this.vertx = vertx;
+        this.config = config;
+        this.metrics = metrics;
+        this.pod = pod;
+        this.version = version;
+    }
+
+    /** After the echo listener, whose start validates the configuration. */
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent startup) throws InterruptedException {
+        if (config.whoami().port().isEmpty()) {
+            return;
+        }
+        int port = config.whoami().port().getAsInt();
+        NetServer created = vertx.createNetServer(new NetServerOptions().setHost(config.host()).setPort(port)
+                .setTcpNoDelay(true).setRegisterWriteHandler(false));
+        created.connectHandler(this::accept);
+        try {
+            created.listen().toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ConfigurationException("Cannot listen on %s:%d (echo.host:echo.whoami.port): %s"
+                    .formatted(config.host(), port, cause.getMessage()));
+        }
+        server = created;
+        LOG.infof("Whoami listener on %s:%d, pod %s", config.host(), created.actualPort(), pod.name());
+    }
+
+    private void accept(NetSocket socket) {
+        ProxyProtocolReader.identify(socket, config, metrics, origin -> reply(socket, origin));
+    }
+
+    private void reply(NetSocket socket, ClientOrigin origin) {
+        InetSocketAddress local = new InetSocketAddress(socket.localAddress().host(), socket.localAddress().port());
+        String line = WhoamiReply.of(pod, local, origin, connections.incrementAndGet(), started, version).encode() + "\n";
+        socket.end(Buffer.buffer(line));
+    }
+
+    /** The bound port; 0 when the listener is off. */
+    public int port() {
+        NetServer bound = server;
+        return bound == null ? 0 : bound.actualPort();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        NetServer bound = server;
+        if (bound != null) {
+            server = null;
+            bound.close();
+        }
+    }
+}
