@@ -92,6 +92,26 @@ public interface EchoConfig {
 
     Whoami whoami();
 
+    Udp udp();
+
+    /**
+     * UDP echo (RFC 862): each datagram back to its sender, unchanged. Off unless a port is set. Guarded against
+     * the abuses of UDP echo: no reply to well-known service ports (two echo services cannot be made to loop),
+     * and rate limits per source and in all (it cannot be used as a reflector at scale).
+     */
+    interface Udp {
+        /** UDP port of the echo, on echo.host; unset = no UDP echo, 0 = a free port. */
+        OptionalInt port();
+
+        /** Datagrams per second one source address gets echoed; the rest are dropped and counted. */
+        @WithDefault("1000")
+        int ratePerSource();
+
+        /** Datagrams per second echoed in all; the rest are dropped and counted. */
+        @WithDefault("20000")
+        int rateGlobal();
+    }
+
     /**
      * A second listener that answers each connection with one line of JSON (which pod, which client) and closes
      * it: what a load balancer's user asks first. Off unless a port is set.

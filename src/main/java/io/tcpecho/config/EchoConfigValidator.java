@@ -47,6 +47,9 @@ public final class EchoConfigValidator {
         }
         config.instances().ifPresent(n -> range(problems, "echo.instances", n, 1, 1024));
         notNegative(problems, "echo.idle-timeout", config.idleTimeout());
+        config.udp().port().ifPresent(port -> range(problems, "echo.udp.port", port, 0, 65535));
+        range(problems, "echo.udp.rate-per-source", config.udp().ratePerSource(), 1, 10_000_000);
+        range(problems, "echo.udp.rate-global", config.udp().rateGlobal(), 1, 10_000_000);
         range(problems, "echo.max-connections", config.maxConnections(), 1, Integer.MAX_VALUE);
         range(problems, "echo.max-connections-per-client", config.maxConnectionsPerClient(), 0, Integer.MAX_VALUE);
         long maxBudget = directMemoryMax / 4 * 3;

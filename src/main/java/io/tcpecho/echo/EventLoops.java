@@ -20,8 +20,9 @@ public final class EventLoops {
     private EventLoops() {
     }
 
+    /** The event loops as Netty's group, for listeners that Vert.x cannot make (the UDP echo). */
     @SuppressWarnings("deprecation")
-    private static EventLoopGroup group(Vertx vertx) {
+    public static EventLoopGroup group(Vertx vertx) {
         return vertx.nettyEventLoopGroup();
     }
 

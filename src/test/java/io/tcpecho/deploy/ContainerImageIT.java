@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,8 @@ import io.vertx.core.json.JsonObject;
  * <li>the Quarkus Jib extension builds the application image on it, exactly as a user would
  * ({@code ./mvnw package -Dquarkus.container-image.build=true}), and loads it into podman;</li>
  * <li>the chart's rendered Deployment runs with {@code podman kube play --network=host} on free loopback ports;</li>
- * <li>through it: echo with half-close, /q/health/ready, /q/metrics, and the chart's helm test pod;</li>
+ * <li>through it: echo with half-close, the whoami and UDP echo listeners, /q/health/ready, /q/metrics, and the
+ * chart's helm test pod;</li>
  * <li>the pod is stopped with the Deployment's grace period: readiness goes DOWN, the listener closes, the
  * connection in progress completes, and the JVM exits with status 0 (not killed).</li>
  * </ol>
@@ -68,6 +72,7 @@ class ContainerImageIT {
     static int echoPort;
     static int managementPort;
     static int whoamiPort;
+    static int udpPort;
     static Rendering rendering;
     static Path deploymentFile;
     static Path testPodFile;
@@ -79,6 +84,7 @@ class ContainerImageIT {
         echoPort = ServerProcess.freePort();
         managementPort = ServerProcess.freePort();
         whoamiPort = ServerProcess.freePort();
+        udpPort = ServerProcess.freePort();
         rendering = Chart.render("""
                 fullnameOverride: %s
                 replicaCount: 1
@@ -86,9 +92,10 @@ class ContainerImageIT {
                 echo: {port: %d, shutdownDelaySeconds: 3, drainTimeoutSeconds: 30}
                 management: {port: %d}
                 whoami: {enabled: true, port: %d}
+                udp: {enabled: true, port: %d}
                 tests: {host: %s, port: %d, payloadBytes: 300000}
-                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, whoamiPort, HOST,
-                echoPort));
+                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, whoamiPort, udpPort,
+                HOST, echoPort));
 
         deploymentFile = WORK.resolve("deployment.yaml");
         Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(forPodmanHostNetwork(rendering.get("Deployment", NAME))));
@@ -180,6 +187,20 @@ class ContainerImageIT {
 
     @Test
     @Order(4)
+    void udpEchoAnswersThroughTheChartsDeployment() throws Exception {
+        byte[] payload = new byte[1200];
+        new Random(12).nextBytes(payload);
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(HOST, 0))) {
+            socket.setSoTimeout(5_000);
+            socket.send(new DatagramPacket(payload, payload.length, new InetSocketAddress(HOST, udpPort)));
+            DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(reply);
+            assertThat(Arrays.copyOf(reply.getData(), reply.getLength())).isEqualTo(payload);
+        }
+    }
+
+    @Test
+    @Order(5)
     void helmTestPodPasses() throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
         Commands.podman("kube", "play", "--network=host", testPodFile.toString()).orFail("podman kube play (helm test)");
@@ -192,7 +213,7 @@ class ContainerImageIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void stoppingThePodDrainsTheConnectionInProgressAndExitsCleanly() throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
         long grace = rendering.deployment().at("/spec/template/spec/terminationGracePeriodSeconds").asLong();

@@ -117,6 +117,23 @@ class HelmChartTest {
     }
 
     @Test
+    void udpEchoSharesTheServiceWithTheTcpEchoWhenEnabled() {
+        Rendering r = Chart.render("{udp: {enabled: true}, networkPolicy: {enabled: true}}");
+        JsonNode ports = r.echoService().at("/spec/ports");
+        assertThat(ports).hasSize(2);
+        assertThat(ports.get(1).path("name").asText()).isEqualTo("echo-udp");
+        assertThat(ports.get(1).path("port").asInt()).isEqualTo(7);
+        assertThat(ports.get(1).path("protocol").asText()).isEqualTo("UDP");
+        assertThat(r.container().at("/ports/1/protocol").asText()).isEqualTo("UDP");
+        assertThat(targetContainerPort(r, ports.get(1))).isEqualTo(7007);
+        assertThat(r.env("ECHO_UDP_PORT")).isEqualTo("7007");
+        JsonNode policyPort = r.get("NetworkPolicy", "tcp-echo").at("/spec/ingress/0/ports/1");
+        assertThat(policyPort.path("port").asText()).isEqualTo("echo-udp");
+        assertThat(policyPort.path("protocol").asText()).isEqualTo("UDP");
+        assertThat(Chart.render("").env("ECHO_UDP_PORT")).as("off by default").isNull();
+    }
+
+    @Test
     void whoamiIsExposedBesideTheEchoPortAndAdmittedByTheNetworkPolicyWhenEnabled() {
         Rendering r = Chart.render("{whoami: {enabled: true}, networkPolicy: {enabled: true}}");
         JsonNode ports = r.echoService().at("/spec/ports");
@@ -278,6 +295,11 @@ class HelmChartTest {
                 whoami:
                   enabled: true
                   port: 17008
+                udp:
+                  enabled: true
+                  port: 17009
+                  ratePerSource: 50
+                  rateGlobal: 500
                 management:
                   port: 19000
                 jvm:
@@ -302,6 +324,9 @@ class HelmChartTest {
                 Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", r.env("ECHO_WRITE_QUEUE_HIGH_WATER_MARK")),
                 Map.entry("ECHO_ACCESS_LOG", r.env("ECHO_ACCESS_LOG")),
                 Map.entry("ECHO_WHOAMI_PORT", r.env("ECHO_WHOAMI_PORT")),
+                Map.entry("ECHO_UDP_PORT", r.env("ECHO_UDP_PORT")),
+                Map.entry("ECHO_UDP_RATE_PER_SOURCE", r.env("ECHO_UDP_RATE_PER_SOURCE")),
+                Map.entry("ECHO_UDP_RATE_GLOBAL", r.env("ECHO_UDP_RATE_GLOBAL")),
                 Map.entry("ECHO_PROXY_PROTOCOL", r.env("ECHO_PROXY_PROTOCOL")),
                 Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", r.env("ECHO_PROXY_PROTOCOL_TIMEOUT")),
                 Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
@@ -329,6 +354,9 @@ class HelmChartTest {
                         Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", "1048576"),
                         Map.entry("ECHO_ACCESS_LOG", "true"),
                         Map.entry("ECHO_WHOAMI_PORT", "17008"),
+                        Map.entry("ECHO_UDP_PORT", "17009"),
+                        Map.entry("ECHO_UDP_RATE_PER_SOURCE", "50"),
+                        Map.entry("ECHO_UDP_RATE_GLOBAL", "500"),
                         Map.entry("ECHO_PROXY_PROTOCOL", "required"),
                         Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", "3s"),
                         Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
@@ -534,6 +562,8 @@ class HelmChartTest {
             "echo: {proxyProtocolTimeoutSeconds: 0}",
             "echo: {accessLog: \"yes\"}",
             "whoami: {port: 0}",
+            "udp: {ratePerSource: 0}",
+            "udp: {servicePort: 70000}",
             "whoami: {enabled: \"true\"}",
             "autoscaling: {enabled: 1}",
             "serviceMonitor: {interval: often}",
