@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "load", mixinStandardHelpOptions = true, version = "tcp-echo load client",
         description = "Integrity-checking load client for TCP echo servers (RFC 862). Every echoed byte is verified.",
         subcommands = { LoadCommands.Bulk.class, LoadCommands.PingPong.class, LoadCommands.Churn.class,
-                LoadCommands.Idle.class, LoadCommands.Flood.class, SpreadCommand.class },
-        synopsisSubcommandLabel = "(bulk | pingpong | churn | idle | flood | spread)")
+                LoadCommands.Idle.class, LoadCommands.Flood.class, SpreadCommand.class,
+                UdpCommand.class },
+        synopsisSubcommandLabel = "(bulk | pingpong | churn | idle | flood | spread | udp)")
 public final class LoadCli implements Runnable {
 
     static final int EXIT_FAILED = 1;
@@ -49,6 +50,6 @@ public final class LoadCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing workload: bulk, pingpong, churn, idle, flood or spread");
+        throw new ParameterException(spec.commandLine(), "missing workload: bulk, pingpong, churn, idle, flood, spread or udp");
     }
 }
