@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.ConnectException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
@@ -124,6 +126,24 @@ class PackagedServerIT {
             assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
                     .contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (echo.host:echo.port)")
                     .contains("in use"));
+        }
+    }
+
+    @Test
+    void whoamiOrUdpPortInUseFailsStartupWithAClearMessage() throws Exception {
+        try (ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName(EchoClient.HOST));
+                ServerProcess server = ServerProcess.start(Map.of("ECHO_WHOAMI_PORT", String.valueOf(tcp.getLocalPort())))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
+                    .contains("Cannot listen on 127.0.0.1:" + tcp.getLocalPort() + " (echo.host:echo.whoami.port)")
+                    .contains("stop it or set ECHO_WHOAMI_PORT to a free port"));
+        }
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(EchoClient.HOST, 0));
+                ServerProcess server = ServerProcess.start(Map.of("ECHO_UDP_PORT", String.valueOf(udp.getLocalPort())))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
+                    .contains("Cannot listen on 127.0.0.1:" + udp.getLocalPort() + "/udp (echo.host:echo.udp.port)")
+                    .contains("stop it or set ECHO_UDP_PORT to a free port"));
         }
     }
 }

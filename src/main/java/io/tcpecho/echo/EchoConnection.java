@@ -53,7 +53,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
 
     EchoConnection(NetSocket socket, ClientOrigin origin, ConnectionServices services) {
         this.socket = EchoChannels.internal(socket);
-        this.channel = EchoChannels.prepare(socket);
+        this.channel = EchoChannels.channel(socket); // prepared by ProxyProtocolReader.identify
         this.origin = origin;
         this.services = services;
     }

@@ -106,7 +106,7 @@ public class EchoServer {
         } catch (TimeoutException e) {
             throw new IllegalStateException("The echo listener did not start within " + DEPLOY_TIMEOUT, e);
         } catch (ExecutionException e) {
-            throw ListenFailure.of(config, e.getCause());
+            throw ListenFailure.of(config.host() + ":" + config.port(), "echo.port", e.getCause());
         }
     }
 

@@ -3,21 +3,24 @@ package io.tcpecho.echo;
 import java.net.BindException;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.tcpecho.config.EchoConfig;
 
-/** Why the echo listener could not start, as the one-line configuration error the operator needs. */
-final class ListenFailure {
+/** Why a listener could not start, as the one-line configuration error the operator needs. */
+public final class ListenFailure {
 
     private ListenFailure() {
     }
 
-    static ConfigurationException of(EchoConfig config, Throwable cause) {
-        String where = "Cannot listen on %s:%d (echo.host:echo.port)".formatted(config.host(), config.port());
+    /**
+     * @param where the address as the operator wrote it, e.g. {@code 0.0.0.0:7007/udp}
+     * @param portKey the property that set the port, e.g. {@code echo.udp.port}
+     */
+    public static ConfigurationException of(String where, String portKey, Throwable cause) {
+        String prefix = "Cannot listen on %s (echo.host:%s)".formatted(where, portKey);
         if (isAddressInUse(cause)) {
-            return new ConfigurationException(where + ": " + cause.getMessage()
-                    + "; another process holds the port, stop it or set ECHO_PORT to a free port");
+            return new ConfigurationException(prefix + ": " + cause.getMessage() + "; another process holds the port, stop it or set "
+                    + portKey.toUpperCase().replaceAll("[.-]", "_") + " to a free port");
         }
-        return new ConfigurationException(where + ": " + cause);
+        return new ConfigurationException(prefix + ": " + cause);
     }
 
     /**

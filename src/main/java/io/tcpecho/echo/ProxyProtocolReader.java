@@ -82,7 +82,6 @@ public final class ProxyProtocolReader {
         EchoChannels.addBeforeVertx(channel, SIGNATURE, reader.signature);
         EchoChannels.addBeforeVertx(channel, DECODER, new HAProxyMessageDecoder(MAX_TLV_BYTES, true));
         EchoChannels.addBeforeVertx(channel, HEADER, reader.new Header());
-        channel.closeFuture().addListener(closed -> reader.timeout.cancel(false));
     }
 
     private InetSocketAddress peer() {
@@ -101,7 +100,7 @@ public final class ProxyProtocolReader {
         finish();
         ProxyHeader header = ProxyHeader.of(message);
         metrics.proxyHeader(header.version());
-        LOG.debugf("PROXY protocol v%d header from %s: %s", header.version(), peer(), header);
+        LOG.debugf("PROXY protocol v%d header from %s: %s", header.version(), ClientOrigin.format(peer()), header);
         start.accept(ClientOrigin.proxied(peer(), header));
     }
 
@@ -113,7 +112,8 @@ public final class ProxyProtocolReader {
         metrics.proxyRejected(rejection);
         if (rejection.firstTime()) {
             LOG.warnf("Closed a connection from %s unechoed: %s (echo.proxy-protocol=%s). Further such connections are "
-                    + "only counted, in echo_proxy_protocol_rejected_total{reason=\"%s\"}", peer(), rejection.description(),
+                    + "only counted, in echo_proxy_protocol_rejected_total{reason=\"%s\"}", ClientOrigin.format(peer()),
+                    rejection.description(),
                     optional ? "optional" : "required", rejection.tag());
         }
         channel.pipeline().firstContext().close();
@@ -251,7 +251,7 @@ public final class ProxyProtocolReader {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof HAProxyProtocolException) {
-                LOG.debugf("Malformed PROXY protocol header from %s: %s", peer(), cause.getMessage());
+                LOG.debugf("Malformed PROXY protocol header from %s: %s", ClientOrigin.format(peer()), cause.getMessage());
                 reject(ProxyRejection.INVALID);
             } else {
                 ctx.fireExceptionCaught(cause);

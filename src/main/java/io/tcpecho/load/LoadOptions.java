@@ -21,6 +21,11 @@ final class LoadOptions {
     private LoadOptions() {
     }
 
+    /** An address as the user wrote it: {@code host:port}, no resolved form, no slash. */
+    static String text(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
     enum Format {
         TABLE, JSON
     }
@@ -54,7 +59,7 @@ final class LoadOptions {
 
 
         String targetText() {
-            return target.getHostString() + ":" + target.getPort();
+            return text(target);
         }
     }
 

@@ -93,7 +93,7 @@ final class LoadRun implements AutoCloseable {
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !closing) {
-                fail("cannot connect to " + target.getHostString() + ":" + target.getPort() + ": " + describe(f.cause()));
+                fail("cannot connect to " + LoadOptions.text(target) + ": " + describe(f.cause()));
             }
         });
         return connected;

@@ -65,8 +65,7 @@ final class SpreadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        SpreadReport report = new SpreadReport(target.getHostString() + ":" + target.getPort(), connections, parallel,
-                expectedPods);
+        SpreadReport report = new SpreadReport(LoadOptions.text(target), connections, parallel, expectedPods);
         ExecutorService pool = Executors.newFixedThreadPool(parallel, task -> new Thread(task, "load-spread"));
         try {
             for (int i = 0; i < connections; i++) {

@@ -70,8 +70,12 @@ final class UdpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--rate, --duration and --timeout must be positive, "
                     + "--message-size 16 to 65507, --max-loss 0 to 100");
         }
-        long count = Math.max(1, durationNanos * rate / 1_000_000_000L);
-        UdpReport report = new UdpReport(target.getHostString() + ":" + target.getPort(), rate, (int) size, count,
+        double wanted = durationNanos / 1e9 * rate;
+        if (wanted > Integer.MAX_VALUE) {
+            throw new ParameterException(spec.commandLine(), "--rate times --duration must be at most 2^31 datagrams");
+        }
+        long count = Math.max(1, (long) wanted);
+        UdpReport report = new UdpReport(LoadOptions.text(target), rate, (int) size, count,
                 maxLossPercent);
         AtomicLong sendingEnded = new AtomicLong();
         try (DatagramSocket socket = new DatagramSocket()) {

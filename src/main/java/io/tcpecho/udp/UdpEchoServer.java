@@ -3,6 +3,7 @@ package io.tcpecho.udp;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -22,9 +23,9 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.echo.EventLoops;
+import io.tcpecho.echo.ListenFailure;
 import io.vertx.core.Vertx;
 
 /**
@@ -68,8 +69,8 @@ public class UdpEchoServer {
                 .handler(new UdpEchoHandler(guard, metrics));
         ChannelFuture bound = bootstrap.bind(new InetSocketAddress(config.host(), port));
         if (!bound.await(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || !bound.isSuccess()) {
-            throw new ConfigurationException("Cannot listen on %s:%d/udp (echo.host:echo.udp.port): %s"
-                    .formatted(config.host(), port, bound.cause() == null ? "timed out" : bound.cause().getMessage()));
+            throw ListenFailure.of(config.host() + ":" + port + "/udp", "echo.udp.port",
+                    bound.cause() == null ? new TimeoutException("no bind within " + BIND_TIMEOUT) : bound.cause());
         }
         channel = bound.channel();
         LOG.infof("UDP echo listening on %s:%d (%s), %d datagrams/s per source, %d in all", config.host(), port(),

@@ -18,9 +18,9 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.echo.EchoMetrics;
+import io.tcpecho.echo.ListenFailure;
 import io.tcpecho.echo.ProxyProtocolReader;
 import io.tcpecho.identity.PodIdentity;
 import io.tcpecho.proxy.ClientOrigin;
@@ -71,9 +71,7 @@ public class WhoamiServer {
         try {
             created.listen().toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ConfigurationException("Cannot listen on %s:%d (echo.host:echo.whoami.port): %s"
-                    .formatted(config.host(), port, cause.getMessage()));
+            throw ListenFailure.of(config.host() + ":" + port, "echo.whoami.port", e.getCause() == null ? e : e.getCause());
         }
         server = created;
         LOG.infof("Whoami listener on %s:%d, pod %s", config.host(), created.actualPort(), pod.name());
