@@ -9,6 +9,7 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.vertx.core.http.ClientAuth;
 
 /**
  * The echo service's configuration. Every key can also be set by environment variable
@@ -93,6 +94,37 @@ public interface EchoConfig {
     Whoami whoami();
 
     Udp udp();
+
+    Tls tls();
+
+    /**
+     * Echo inside TLS, on a port of its own next to the plain one. Off unless a port is set. The certificate and
+     * key come from the Quarkus TLS configuration named by configuration-name (quarkus.tls.NAME.key-store.pem.0.cert
+     * and .key: PEM files, as a Kubernetes TLS Secret mounts them); with quarkus.tls.NAME.reload-period set they are
+     * read again, and new connections get the new certificate without a restart.
+     */
+    interface Tls {
+        /** TCP port of the TLS echo, on echo.host; unset = no TLS listener, 0 = a free port. */
+        OptionalInt port();
+
+        /** The Quarkus TLS configuration (quarkus.tls.NAME.*) with the key store and, for client certificates, the trust store. */
+        @WithDefault("echo")
+        String configurationName();
+
+        /**
+         * Client certificates (mutual TLS): none, request (verified when the client sends one) or required. They
+         * are verified against the trust store of the TLS configuration.
+         */
+        @WithDefault("none")
+        ClientAuth clientAuth();
+
+        /**
+         * jdk (the JDK's TLS) or openssl (BoringSSL through netty-tcnative: cheaper handshakes, but a client's
+         * close_notify closes both directions, so TLS 1.3's half-close loses the echo in flight; see TlsEngine).
+         */
+        @WithDefault("jdk")
+        TlsEngine engine();
+    }
 
     /**
      * UDP echo (RFC 862): each datagram back to its sender, unchanged. Off unless a port is set. Guarded against

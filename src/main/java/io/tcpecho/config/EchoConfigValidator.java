@@ -48,6 +48,18 @@ public final class EchoConfigValidator {
         config.instances().ifPresent(n -> range(problems, "echo.instances", n, 1, 1024));
         notNegative(problems, "echo.idle-timeout", config.idleTimeout());
         config.udp().port().ifPresent(port -> range(problems, "echo.udp.port", port, 0, 65535));
+        config.tls().port().ifPresent(port -> {
+            range(problems, "echo.tls.port", port, 0, 65535);
+            if (port != 0 && (port == config.port() || config.whoami().port().orElse(0) == port)) {
+                problems.add("Invalid configuration: echo.tls.port=%d is the port of another TCP listener; give the TLS echo a port of its own"
+                        .formatted(port));
+            }
+            if (config.proxyProtocol() != ProxyProtocolMode.OFF) {
+                problems.add("Invalid configuration: echo.proxy-protocol=%s is not supported with echo.tls.port (the TLS listener "
+                        .formatted(config.proxyProtocol().name().toLowerCase())
+                        + "reads no PROXY protocol header yet); set echo.proxy-protocol=off or unset echo.tls.port");
+            }
+        });
         range(problems, "echo.udp.rate-per-source", config.udp().ratePerSource(), 1, 10_000_000);
         range(problems, "echo.udp.rate-global", config.udp().rateGlobal(), 1, 10_000_000);
         range(problems, "echo.max-connections", config.maxConnections(), 1, Integer.MAX_VALUE);

@@ -2,6 +2,7 @@ package io.tcpecho.echo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -10,6 +11,7 @@ import org.jboss.logging.MDC;
 
 import io.tcpecho.identity.PodIdentity;
 import io.tcpecho.proxy.ClientOrigin;
+import io.tcpecho.tls.TlsSession;
 
 /**
  * One line per closed connection (echo.access-log), in logfmt, under the category {@code io.tcpecho.access} so that
@@ -26,11 +28,17 @@ final class AccessLog {
         this.pod = pod.name();
     }
 
-    void closed(ClientOrigin origin, long received, long sent, long openNanos, CloseReason reason) {
+    void closed(ClientOrigin origin, Optional<TlsSession> tls, long received, long sent, long openNanos, CloseReason reason) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("client", ClientOrigin.format(origin.client()));
         fields.put("peer", ClientOrigin.format(origin.peer()));
         fields.put("proxy", origin.header().map(header -> "v" + header.version()).orElse("none"));
+        tls.ifPresent(session -> {
+            fields.put("tls", session.protocol());
+            fields.put("cipher", session.cipherSuite());
+            fields.put("sni", session.serverName().orElse("-"));
+            fields.put("client_subject", session.clientSubject().orElse("-"));
+        });
         fields.put("received", Long.toString(received));
         fields.put("sent", Long.toString(sent));
         fields.put("duration_ms", Long.toString(TimeUnit.NANOSECONDS.toMillis(openNanos)));
@@ -38,11 +46,15 @@ final class AccessLog {
         fields.put("pod", pod);
         fields.forEach(MDC::put);
         try {
-            LOG.info(fields.entrySet().stream().map(field -> field.getKey() + "=" + field.getValue())
+            LOG.info(fields.entrySet().stream().map(field -> field.getKey() + "=" + logfmt(field.getValue()))
                     .collect(Collectors.joining(" ")));
         } finally {
             fields.keySet().forEach(MDC::remove);
         }
     }
 
+    /** A value with spaces, quotes or equals signs (a certificate's subject) quoted, as logfmt wants. */
+    private static String logfmt(String value) {
+        return value.matches("[^ \"=]*") ? value : '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
 }

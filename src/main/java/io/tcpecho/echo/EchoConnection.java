@@ -2,6 +2,7 @@ package io.tcpecho.echo;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -12,16 +13,21 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import io.tcpecho.memory.BudgetedReadSizes;
 import io.tcpecho.memory.BufferMemoryEstimator;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.proxy.ClientOrigin;
+import io.tcpecho.tls.TlsSession;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
  * One client connection: echoes what it reads, stops reading while its writes are queued or while the memory
- * budget says so, and on the client's half-close sends the rest, then its own FIN, then closes.
+ * budget says so, and on the client's half-close sends the rest, then its own FIN (after TLS's close_notify on a TLS
+ * connection), then closes.
  * <p>
  * Every method runs on the connection's event loop except {@link #abortFromAnyThread} and
  * {@link #memoryFreed}, so its state needs no synchronization. Buffers are the pooled ones Netty read into:
@@ -35,6 +41,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
     private final NetSocketInternal socket;
     private final Channel channel;
     private final ClientOrigin origin;
+    private final Optional<TlsSession> tls;
     private final ConnectionServices services;
     private final long openedAt = System.nanoTime();
     private CloseReason reason;
@@ -51,10 +58,14 @@ final class EchoConnection implements MemoryBudget.Waiter {
     /** Accepted while overloaded: not read until the overload ends. */
     private boolean acceptedOverloaded;
 
-    EchoConnection(NetSocket socket, ClientOrigin origin, ConnectionServices services) {
+    /** The client's FIN or TLS close_notify arrived: the input has ended, and the connection is finishing. */
+    private boolean inputEnded;
+
+    EchoConnection(NetSocket socket, ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services) {
         this.socket = EchoChannels.internal(socket);
-        this.channel = EchoChannels.channel(socket); // prepared by ProxyProtocolReader.identify
+        this.channel = EchoChannels.channel(socket); // prepared by ConnectionAcceptor
         this.origin = origin;
+        this.tls = tls;
         this.services = services;
     }
 
@@ -193,27 +204,36 @@ final class EchoConnection implements MemoryBudget.Waiter {
     }
 
     private void userEvent(Object event) {
-        if (event instanceof ChannelInputShutdownEvent) {
+        // TLS: the client's close_notify ends its input as its FIN does (TLS 1.3 lets it read on; RFC 8446, 6.1).
+        if ((event instanceof ChannelInputShutdownEvent || event == SslCloseCompletionEvent.SUCCESS) && !inputEnded) {
+            inputEnded = true;
             finishAfterClientEof();
         }
     }
 
     /**
      * The client ended its write side: everything it sent has been read and queued. Wait until the queue
-     * is written, then send FIN, then close, as {@code shutdown(SHUT_WR); close()} would.
+     * is written, then send TLS's close_notify if the connection is TLS, then FIN, then close, as
+     * {@code shutdown(SHUT_WR); close()} would.
      */
     private void finishAfterClientEof() {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (!flushed.isSuccess()) {
                 return; // the channel is closing already; closed() counts it as a reset
             }
-            ((DuplexChannel) channel).shutdownOutput().addListener((ChannelFuture shut) -> {
+            closeNotify().addListener(notified -> ((DuplexChannel) channel).shutdownOutput().addListener((ChannelFuture shut) -> {
                 if (shut.isSuccess() && reason == null) {
                     reason = CloseReason.COMPLETED;
                 }
                 socket.close();
-            });
+            }));
         });
+    }
+
+    /** Ends the TLS stream (close_notify): FIN alone would tell the client its echo may be truncated. */
+    private Future<?> closeNotify() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        return ssl == null ? channel.newSucceededFuture() : ssl.closeOutbound();
     }
 
     /** Closes at once, dropping anything still queued. */
@@ -250,6 +270,6 @@ final class EchoConnection implements MemoryBudget.Waiter {
         CloseReason why = reason == null ? CloseReason.RESET : reason;
         long open = System.nanoTime() - openedAt;
         services.metrics().closed(why, open);
-        services.accessLog().ifPresent(log -> log.closed(origin, received, sent, open, why));
+        services.accessLog().ifPresent(log -> log.closed(origin, tls, received, sent, open, why));
     }
 }

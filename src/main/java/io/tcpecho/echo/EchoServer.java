@@ -1,10 +1,12 @@
 package io.tcpecho.echo;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -13,10 +15,13 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.tls.CertificateUpdatedEvent;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
 import io.tcpecho.memory.DirectMemory;
 import io.tcpecho.memory.MemoryBudget;
+import io.tcpecho.tls.TlsListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,8 +30,8 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
 /**
- * Starts the echo listener when the application starts and stops it (on request of the drain) when it
- * stops. The listener is {@code echo.instances} verticle instances sharing one port.
+ * Starts the echo listeners (plain, and TLS when echo.tls.port is set) when the application starts and stops them
+ * (on request of the drain) when it stops. They are {@code echo.instances} verticle instances sharing the ports.
  */
 @Singleton
 public class EchoServer {
@@ -39,35 +44,56 @@ public class EchoServer {
     private final ConnectionAcceptor acceptor;
     private final Instance<ConnectionGate> gate;
     private final MemoryBudget budget;
+    private final TlsListener tls;
+    /** Every instance, for certificate reloads. */
+    private final List<EchoServerVerticle> verticles = new CopyOnWriteArrayList<>();
     private volatile String deploymentId;
     private volatile int port;
+    private volatile int tlsPort;
     private volatile int instances;
 
     EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
-            MemoryBudget budget) {
+            MemoryBudget budget, TlsListener tls) {
         this.vertx = vertx;
         this.config = config;
         this.acceptor = acceptor;
         this.gate = gate;
         this.budget = budget;
+        this.tls = tls;
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
         EchoConfigValidator.validate(config, DirectMemory.max());
         instances = config.instances().orElseGet(() -> EventLoops.of(vertx).size());
         NetServerOptions options = ListenerOptions.of(config);
+        // One handler for both listeners, so that the dev-mode gate hands held connections of either to the new code.
         Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
-        AtomicReference<EchoServerVerticle> first = new AtomicReference<>();
+        List<Listener> listeners = new ArrayList<>();
+        listeners.add(new Listener("echo.port", options, accept,
+                failure -> LOG.debugf("Accepting an echo connection failed: %s", failure)));
+        if (tls.enabled()) {
+            listeners.add(new Listener("echo.tls.port", tls.options(options), accept, tls::handshakeFailed));
+        }
         Future<String> deployed = vertx.deployVerticle(() -> {
-            EchoServerVerticle verticle = new EchoServerVerticle(options, accept);
-            first.compareAndSet(null, verticle);
+            EchoServerVerticle verticle = new EchoServerVerticle(listeners);
+            verticles.add(verticle);
             return verticle;
         }, new DeploymentOptions().setInstances(instances));
         deploymentId = await(deployed);
-        port = first.get().actualPort();
+        port = verticles.get(0).actualPort(0);
         LOG.infof("Echo server listening on %s:%d with %d instances, transport %s, memory budget %d MiB of %d MiB"
                 + " direct memory (%s), %d bytes per connection under pressure", config.host(), port, instances,
                 transport(), budget.budget() >> 20, DirectMemory.max() >> 20, DirectMemory.allocation(), budget.allowance());
+        if (tls.enabled()) {
+            tlsPort = verticles.get(0).actualPort(1);
+            LOG.infof("TLS echo listening on %s:%d, %s", config.host(), tlsPort, tls.describe());
+        }
+    }
+
+    /** The registry read changed certificate files (quarkus.tls.NAME.reload-period): new connections get them. */
+    void certificatesUpdated(@Observes CertificateUpdatedEvent updated) {
+        tls.reloaded(updated).ifPresent(options -> verticles.forEach(verticle -> verticle.updateSsl(options)
+                .onFailure(failure -> LOG.errorf("The TLS listener keeps its old certificate: the new one was refused: %s", failure))));
     }
 
     /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */
@@ -83,6 +109,11 @@ public class EchoServer {
             LOG.warnf("Closing the echo listener failed: %s", e.getCause() == null ? e : e.getCause());
         }
         LOG.infof("Echo server stopped accepting on port %d", port);
+    }
+
+    /** The TLS listener's bound port, 0 when it is off. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** Whether every instance is bound and accepting. */
@@ -106,7 +137,9 @@ public class EchoServer {
         } catch (TimeoutException e) {
             throw new IllegalStateException("The echo listener did not start within " + DEPLOY_TIMEOUT, e);
         } catch (ExecutionException e) {
-            throw ListenFailure.of(config.host() + ":" + config.port(), "echo.port", e.getCause());
+            // EchoServerVerticle names the listener that failed.
+            throw e.getCause() instanceof ConfigurationException named ? named
+                    : ListenFailure.of(config.host() + ":" + config.port(), "echo.port", e.getCause());
         }
     }
 

@@ -65,6 +65,18 @@ class EchoConfigValidatorTest {
                 "Invalid configuration: echo.tcp.keep-alive-idle, -interval and -count need echo.tcp.keep-alive=true");
     }
 
+    @Test
+    void theTlsListenerNeedsAPortOfItsOwnAndNoProxyProtocol() {
+        assertThat(problems(Map.of("echo.tls.port", "7443", "echo.tls.client-auth", "required", "echo.tls.engine", "jdk"))).isEmpty();
+        assertThat(problems(Map.of("echo.tls.port", "7007"))).containsExactly(
+                "Invalid configuration: echo.tls.port=7007 is the port of another TCP listener; give the TLS echo a port of its own");
+        assertThat(problems(Map.of("echo.tls.port", "70000"))).containsExactly(
+                "Invalid configuration: echo.tls.port=70000 is out of range; allowed: 0 to 65535");
+        assertThat(problems(Map.of("echo.tls.port", "7443", "echo.proxy-protocol", "required"))).containsExactly(
+                "Invalid configuration: echo.proxy-protocol=required is not supported with echo.tls.port (the TLS listener"
+                        + " reads no PROXY protocol header yet); set echo.proxy-protocol=off or unset echo.tls.port");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "echo.port, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",

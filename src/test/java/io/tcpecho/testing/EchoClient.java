@@ -8,8 +8,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A blocking echo client for tests: real sockets on loopback. Sending runs on its own thread so that
@@ -20,9 +26,16 @@ public final class EchoClient implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
 
     private final Socket socket;
+    /** The TCP socket: {@link #socket} itself, or the one TLS runs over. */
+    private final Socket underlying;
 
     private EchoClient(Socket socket) {
+        this(socket, socket);
+    }
+
+    private EchoClient(Socket socket, Socket underlying) {
         this.socket = socket;
+        this.underlying = underlying;
     }
 
     public static EchoClient connect(int port) throws IOException {
@@ -39,6 +52,24 @@ public final class EchoClient implements AutoCloseable {
         return new EchoClient(socket);
     }
 
+    /**
+     * Connects over TLS with {@code context}, asking for {@code serverName} by SNI if not null, and completes the
+     * handshake.
+     */
+    public static EchoClient connectTls(int port, SSLContext context, String serverName) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(HOST, port), 5_000);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, HOST, port, true);
+        if (serverName != null) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            socket.setSSLParameters(parameters);
+        }
+        socket.setSoTimeout(60_000);
+        socket.startHandshake();
+        return new EchoClient(socket, plain);
+    }
+
     /** Configures a socket before it connects. */
     @FunctionalInterface
     public interface SocketSetUp {
@@ -53,6 +84,10 @@ public final class EchoClient implements AutoCloseable {
 
     public Socket socket() {
         return socket;
+    }
+
+    public Socket underlyingSocket() {
+        return underlying;
     }
 
     public void write(byte[] data) throws IOException {

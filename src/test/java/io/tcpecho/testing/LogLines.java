@@ -14,6 +14,7 @@ public final class LogLines extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> thrown = new CopyOnWriteArrayList<>();
 
     private LogLines(Logger logger) {
         this.logger = logger;
@@ -29,9 +30,17 @@ public final class LogLines extends Handler implements AutoCloseable {
         return List.copyOf(lines);
     }
 
+    /** The records that carried an exception (and so a stack trace), as {@code message: exception}. */
+    public List<String> thrown() {
+        return List.copyOf(thrown);
+    }
+
     @Override
     public void publish(LogRecord record) {
         lines.add(record.getMessage());
+        if (record.getThrown() != null) {
+            thrown.add(record.getMessage() + ": " + record.getThrown());
+        }
     }
 
     @Override

@@ -1,0 +1,169 @@
+package io.tcpecho.tls;
+
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.netty.handler.ssl.OpenSsl;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.tls.CertificateUpdatedEvent;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import io.quarkus.tls.runtime.config.TlsConfigUtils;
+import io.tcpecho.config.EchoConfig;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.SSLOptions;
+
+/**
+ * The TLS listener's settings (echo.tls.*, and the Quarkus TLS configuration it names), its handshakes and its
+ * certificate reloads. The echo itself is the plain listener's: {@link io.tcpecho.echo.EchoServer} opens both.
+ */
+@Singleton
+public class TlsListener {
+
+    private static final Logger LOG = Logger.getLogger(TlsListener.class);
+
+    private final EchoConfig.Tls config;
+    private final TlsConfigurationRegistry registry;
+    private final TlsMetrics metrics;
+    private final Optional<String> reloadPeriod;
+
+    TlsListener(EchoConfig config, TlsConfigurationRegistry registry, TlsMetrics metrics, Config properties) {
+        this.config = config.tls();
+        this.registry = registry;
+        this.metrics = metrics;
+        this.reloadPeriod = properties.getOptionalValue(property("reload-period"), String.class);
+    }
+
+    public boolean enabled() {
+        return config.port().isPresent();
+    }
+
+    /**
+     * The TLS listener's options: the plain listener's socket options with the port, certificates, trust store,
+     * protocols and handshake timeout of the TLS configuration.
+     *
+     * @throws ConfigurationException naming what is missing
+     */
+    public NetServerOptions options(NetServerOptions plain) {
+        TlsConfiguration tls = configuration();
+        int port = config.port().getAsInt();
+        // A negative port is a random one shared by all instances; -1 is the plain listener's.
+        NetServerOptions options = new NetServerOptions(plain).setPort(port == 0 ? -2 : port);
+        TlsConfigUtils.configure(options, tls);
+        metrics.listening(certificate(tls).notAfter());
+        // SNI on, so that the name a client asks for is known (and selects among several certificates, if there are).
+        return options.setSni(true).setClientAuth(config.clientAuth()).setSslEngineOptions(engine());
+    }
+
+    /** For the start-up line. */
+    public String describe() {
+        ServedCertificate certificate = certificate(configuration());
+        return "engine %s, certificate %s valid until %s, client certificates %s, TLS configuration '%s' %s".formatted(
+                engineName(), certificate.subject(), certificate.notAfter(), config.clientAuth().name().toLowerCase(),
+                config.configurationName(), reloadPeriod.map(period -> "reloaded every " + period)
+                        .orElse("not reloaded (set " + property("reload-period") + ")"));
+    }
+
+    /** The options to swap in when the registry reloaded this listener's certificates, or empty for another configuration's. */
+    public Optional<SSLOptions> reloaded(CertificateUpdatedEvent updated) {
+        if (!enabled() || !config.configurationName().equals(updated.name())) {
+            return Optional.empty();
+        }
+        ServedCertificate certificate = certificate(updated.tlsConfiguration());
+        metrics.reloaded(certificate.notAfter());
+        LOG.infof("TLS certificate reloaded: %s valid until %s; new connections get it, open ones keep theirs",
+                certificate.subject(), certificate.notAfter());
+        return Optional.of(updated.tlsConfiguration().getSSLOptions());
+    }
+
+    /** A connection completed its handshake. */
+    public TlsSession handshakeDone(NetSocket socket) {
+        TlsSession session = TlsSession.of(socket);
+        metrics.handshake(session.protocol());
+        return session;
+    }
+
+    /** A connection failed its handshake (Vert.x reports it to the server, as the connection never opened). */
+    public void handshakeFailed(Throwable failure) {
+        HandshakeFailure reason = HandshakeFailure.of(failure);
+        metrics.failed(reason);
+        if (reason.firstTime()) {
+            LOG.warnf("Closed a TLS connection unechoed: %s (%s). Further such connections are only counted, in "
+                    + "echo_tls_handshake_failures_total{reason=\"%s\"}", reason.description(), failure.getMessage(), reason.tag());
+        } else {
+            LOG.debugf("TLS handshake failed (%s): %s", reason.tag(), failure);
+        }
+    }
+
+    private TlsConfiguration configuration() {
+        String name = config.configurationName();
+        TlsConfiguration tls = registry.get(name).orElseThrow(() -> new ConfigurationException(
+                "echo.tls.port is set but there is no TLS configuration '%s': set %s and %s to the PEM files of the certificate and its key"
+                        .formatted(name, property("key-store.pem.0.cert"), property("key-store.pem.0.key"))));
+        if (tls.getKeyStoreOptions() == null) {
+            throw new ConfigurationException("The TLS configuration '%s' has no key store: set %s and %s to the PEM files of the certificate and its key"
+                    .formatted(name, property("key-store.pem.0.cert"), property("key-store.pem.0.key")));
+        }
+        if (config.clientAuth() != ClientAuth.NONE && tls.getTrustStoreOptions() == null) {
+            throw new ConfigurationException("echo.tls.client-auth=%s needs the CA of the client certificates: set %s to its PEM file"
+                    .formatted(config.clientAuth().name().toLowerCase(), property("trust-store.pem.certs")));
+        }
+        return tls;
+    }
+
+    private String property(String key) {
+        return "quarkus.tls." + config.configurationName() + "." + key;
+    }
+
+    private SSLEngineOptions engine() {
+        return switch (config.engine()) {
+            case JDK -> new JdkSSLEngineOptions();
+            case OPENSSL -> {
+                if (!OpenSSLEngineOptions.isAvailable()) {
+                    throw new ConfigurationException("echo.tls.engine=openssl but OpenSSL does not load here ("
+                            + OpenSsl.unavailabilityCause() + "); set echo.tls.engine=jdk");
+                }
+                yield new OpenSSLEngineOptions();
+            }
+        };
+    }
+
+    private String engineName() {
+        if (engine() instanceof OpenSSLEngineOptions) {
+            return "OpenSSL (" + OpenSsl.versionString() + "; a client's close_notify ends both directions)";
+        }
+        return "JDK (Java " + Runtime.version().feature() + ")";
+    }
+
+    /** The certificate the listener serves (the first of the key store, where there are several for SNI). */
+    private record ServedCertificate(String subject, Instant notAfter) {
+    }
+
+    private static ServedCertificate certificate(TlsConfiguration tls) {
+        try {
+            KeyStore store = tls.getKeyStore();
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.getCertificate(alias) instanceof X509Certificate x509) {
+                    return new ServedCertificate(x509.getSubjectX500Principal().getName(), x509.getNotAfter().toInstant());
+                }
+            }
+        } catch (KeyStoreException e) {
+            throw new ConfigurationException("Cannot read the certificate of the TLS configuration: " + e.getMessage());
+        }
+        throw new ConfigurationException("The key store of the TLS configuration holds no X.509 certificate");
+    }
+}
