@@ -92,8 +92,10 @@ public class EchoServer {
 
     /** The registry read changed certificate files (quarkus.tls.NAME.reload-period): new connections get them. */
     void certificatesUpdated(@Observes CertificateUpdatedEvent updated) {
-        tls.reloaded(updated).ifPresent(options -> verticles.forEach(verticle -> verticle.updateSsl(options)
-                .onFailure(failure -> LOG.errorf("The TLS listener keeps its old certificate: the new one was refused: %s", failure))));
+        // One update: the instances' servers share one actual server, which takes it. Each update replaces Vert.x's
+        // pending SSL context, and a connection accepted before it completes is closed (Vert.x 4.5), so only changes count.
+        tls.reloaded(updated).ifPresent(options -> verticles.get(0).updateSsl(options)
+                .onFailure(failure -> LOG.errorf("The TLS listener keeps its old certificate: the new one was refused: %s", failure)));
     }
 
     /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */

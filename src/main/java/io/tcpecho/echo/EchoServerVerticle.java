@@ -46,7 +46,10 @@ final class EchoServerVerticle extends AbstractVerticle {
         return servers.get(index).actualPort();
     }
 
-    /** Swaps the certificates of the TLS listeners: connections from now on get the new ones, open ones go on. */
+    /**
+     * Swaps the certificates of the TLS listener (for every instance: they share one actual server): connections from
+     * now on get the new ones, open ones go on.
+     */
     Future<?> updateSsl(SSLOptions options) {
         List<Future<Boolean>> updated = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {

@@ -3,7 +3,6 @@ package io.tcpecho.tls;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.Optional;
 
@@ -40,6 +39,8 @@ public class TlsListener {
     private final TlsConfigurationRegistry registry;
     private final TlsMetrics metrics;
     private final Optional<String> reloadPeriod;
+    /** The certificate served now: the registry reports every periodic read, changed or not. */
+    private volatile X509Certificate served;
 
     TlsListener(EchoConfig config, TlsConfigurationRegistry registry, TlsMetrics metrics, Config properties) {
         this.config = config.tls();
@@ -64,29 +65,35 @@ public class TlsListener {
         // A negative port is a random one shared by all instances; -1 is the plain listener's.
         NetServerOptions options = new NetServerOptions(plain).setPort(port == 0 ? -2 : port);
         TlsConfigUtils.configure(options, tls);
-        metrics.listening(certificate(tls).notAfter());
+        served = certificate(tls);
+        metrics.listening(served.getNotAfter().toInstant());
         // SNI on, so that the name a client asks for is known (and selects among several certificates, if there are).
         return options.setSni(true).setClientAuth(config.clientAuth()).setSslEngineOptions(engine());
     }
 
     /** For the start-up line. */
     public String describe() {
-        ServedCertificate certificate = certificate(configuration());
-        return "engine %s, certificate %s valid until %s, client certificates %s, TLS configuration '%s' %s".formatted(
-                engineName(), certificate.subject(), certificate.notAfter(), config.clientAuth().name().toLowerCase(),
+        return "engine %s, certificate %s, client certificates %s, TLS configuration '%s' %s".formatted(
+                engineName(), describe(served), config.clientAuth().name().toLowerCase(),
                 config.configurationName(), reloadPeriod.map(period -> "reloaded every " + period)
                         .orElse("not reloaded (set " + property("reload-period") + ")"));
     }
 
-    /** The options to swap in when the registry reloaded this listener's certificates, or empty for another configuration's. */
+    /**
+     * The options to swap in when the registry read a new certificate for this listener; empty when the certificate is
+     * the one served already, or the configuration another one.
+     */
     public Optional<SSLOptions> reloaded(CertificateUpdatedEvent updated) {
         if (!enabled() || !config.configurationName().equals(updated.name())) {
             return Optional.empty();
         }
-        ServedCertificate certificate = certificate(updated.tlsConfiguration());
-        metrics.reloaded(certificate.notAfter());
-        LOG.infof("TLS certificate reloaded: %s valid until %s; new connections get it, open ones keep theirs",
-                certificate.subject(), certificate.notAfter());
+        X509Certificate certificate = certificate(updated.tlsConfiguration());
+        if (certificate.equals(served)) {
+            return Optional.empty();
+        }
+        served = certificate;
+        metrics.reloaded(certificate.getNotAfter().toInstant());
+        LOG.infof("TLS certificate reloaded: %s; new connections get it, open ones keep theirs", describe(certificate));
         return Optional.of(updated.tlsConfiguration().getSSLOptions());
     }
 
@@ -149,16 +156,17 @@ public class TlsListener {
         return "JDK (Java " + Runtime.version().feature() + ")";
     }
 
-    /** The certificate the listener serves (the first of the key store, where there are several for SNI). */
-    private record ServedCertificate(String subject, Instant notAfter) {
+    private static String describe(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().getName() + " valid until " + certificate.getNotAfter().toInstant();
     }
 
-    private static ServedCertificate certificate(TlsConfiguration tls) {
+    /** The certificate the listener serves (the first of the key store, where there are several for SNI). */
+    private static X509Certificate certificate(TlsConfiguration tls) {
         try {
             KeyStore store = tls.getKeyStore();
             for (String alias : Collections.list(store.aliases())) {
                 if (store.getCertificate(alias) instanceof X509Certificate x509) {
-                    return new ServedCertificate(x509.getSubjectX500Principal().getName(), x509.getNotAfter().toInstant());
+                    return x509;
                 }
             }
         } catch (KeyStoreException e) {

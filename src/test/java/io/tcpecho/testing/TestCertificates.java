@@ -102,14 +102,25 @@ public final class TestCertificates {
         Files.move(directory.resolve("cert.tmp"), certFile(), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** A client's TLS context: trusts this server's certificate, and presents {@code client}'s certificate if not null. */
+    /**
+     * A client's TLS context: trusts this server's certificate, and presents the client certificate of {@code client}
+     * if not null.
+     */
     public SSLContext clientContext(TestCertificates client) {
+        return context(client == null ? null : client.clientCertFile(), client == null ? null : client.clientKeyFile());
+    }
+
+    /** A client's TLS context that trusts this server and presents {@code other}'s server certificate as its own. */
+    public SSLContext clientContextPresenting(TestCertificates other) {
+        return context(other.certFile(), other.keyFile());
+    }
+
+    private SSLContext context(Path clientCert, Path clientKey) {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(storeOf(readCertificate(trustFile()), null));
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(client == null ? null : storeOf(readCertificate(client.clientCertFile()), readKey(client.clientKeyFile())),
-                    new char[0]);
+            keys.init(clientCert == null ? null : storeOf(readCertificate(clientCert), readKey(clientKey)), new char[0]);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
             return context;

@@ -1,0 +1,82 @@
+package io.tcpecho.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.tcpecho.echo.EchoServer;
+import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.Prometheus;
+import io.tcpecho.testing.TestCertificates;
+
+/** New certificate files, as cert-manager renews a Secret: taken without a restart, open connections unharmed. */
+@QuarkusTest
+@TestProfile(CertificateRotationTest.Reloading.class)
+class CertificateRotationTest {
+
+    public static class Reloading implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(TestCertificates.generate("rotation", "before").serverConfig());
+            config.put("echo.tls.port", "0");
+            config.put("quarkus.tls.echo.reload-period", "1s");
+            return config;
+        }
+    }
+
+    @Inject
+    EchoServer server;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @Test
+    void newConnectionsGetTheNewCertificateWhileOpenOnesGoOn() throws Exception {
+        TestCertificates before = TestCertificates.generate("rotation", "before");
+        TestCertificates after = TestCertificates.generate("rotation-after", "after");
+        int port = server.tlsPort();
+        try (EchoClient open = EchoClient.connectTls(port, before.clientContext(null), null)) {
+            open.write(new byte[] { 1 });
+            assertThat(open.read(1)).containsExactly(1);
+
+            before.replaceServerCertificateWith(after);
+
+            // Until the reload: the old certificate, which this client does not trust, fails its handshake.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(SSLHandshakeException.class).untilAsserted(() -> {
+                try (EchoClient fresh = EchoClient.connectTls(port, after.clientContext(null), null)) {
+                    X509Certificate served = (X509Certificate) ((SSLSocket) fresh.socket()).getSession().getPeerCertificates()[0];
+                    assertThat(served.getSubjectX500Principal().getName()).isEqualTo("CN=after");
+                    fresh.write(new byte[] { 2 });
+                    assertThat(fresh.read(1)).containsExactly(2);
+                }
+            });
+
+            // The connection opened before goes on with the session it has, to a clean end.
+            byte[] payload = EchoClient.randomBytes(200_000, 9);
+            open.write(payload);
+            open.socket().shutdownOutput();
+            assertThat(open.readToEnd()).isEqualTo(payload);
+        }
+        Prometheus scrape = Prometheus.scrape(metrics);
+        assertThat(scrape.value("echo_tls_certificate_reloads_total")).isGreaterThanOrEqualTo(1);
+        assertThat(scrape.value("echo_tls_certificate_not_after_seconds"))
+                .isEqualTo(TestCertificates.readCertificate(after.certFile()).getNotAfter().getTime() / 1000);
+    }
+}
