@@ -22,6 +22,7 @@ import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Http;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ServerProcess;
+import io.tcpecho.testing.TestCertificates;
 
 /** The packaged jar as production runs it: start-up errors, SIGTERM drain, exit status, logs. */
 class PackagedServerIT {
@@ -144,6 +145,49 @@ class PackagedServerIT {
             assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
                     .contains("Cannot listen on 127.0.0.1:" + udp.getLocalPort() + "/udp (echo.host:echo.udp.port)")
                     .contains("stop it or set ECHO_UDP_PORT to a free port"));
+        }
+    }
+
+    @Test
+    void tlsConfiguredByEnvironmentVariablesAloneAsTheChartDoes() throws Exception {
+        TestCertificates certificates = TestCertificates.generate("packaged", "localhost");
+        int tlsPort = ServerProcess.freePort();
+        try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", String.valueOf(tlsPort),
+                "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT", certificates.certFile().toString(),
+                "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__KEY", certificates.keyFile().toString(),
+                "QUARKUS_TLS_ECHO_RELOAD_PERIOD", "1m")).awaitReady(START)) {
+            try (EchoClient client = EchoClient.connectTls(tlsPort, certificates.clientContext(null), "localhost")) {
+                client.write(new byte[] { 4, 5, 6 });
+                client.socket().shutdownOutput();
+                assertThat(client.readToEnd()).containsExactly(4, 5, 6);
+            }
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
+                    .contains("TLS echo listening on 127.0.0.1:" + tlsPort + ", engine JDK")
+                    .contains("certificate CN=localhost valid until")
+                    .contains("TLS configuration 'echo' reloaded every 1m"));
+        }
+    }
+
+    @Test
+    void tlsPortWithoutCertificatesFailsStartupWithOneLineNamingWhatToSet() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", "0"))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line).contains(
+                    "echo.tls.port is set but there is no TLS configuration 'echo': set quarkus.tls.echo.key-store.pem.0.cert"
+                            + " and quarkus.tls.echo.key-store.pem.0.key (env QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT and"
+                            + " QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__KEY) to the PEM files of the certificate and its key"));
+            assertThat(server.output()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aMissingCertificateFileFailsStartupNamingTheFile() throws Exception {
+        // Quarkus's TLS registry checks the files before the application starts, and reports it with its stack trace.
+        try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", "0",
+                "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT", "/nonexistent/tls.crt",
+                "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__KEY", "/nonexistent/tls.key"))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.output()).contains("Unable to read file /nonexistent/tls.crt");
         }
     }
 }

@@ -119,21 +119,36 @@ public class TlsListener {
     private TlsConfiguration configuration() {
         String name = config.configurationName();
         TlsConfiguration tls = registry.get(name).orElseThrow(() -> new ConfigurationException(
-                "echo.tls.port is set but there is no TLS configuration '%s': set %s and %s to the PEM files of the certificate and its key"
-                        .formatted(name, property("key-store.pem.0.cert"), property("key-store.pem.0.key"))));
+                "echo.tls.port is set but there is no TLS configuration '%s': %s".formatted(name, setKeyStore())));
         if (tls.getKeyStoreOptions() == null) {
-            throw new ConfigurationException("The TLS configuration '%s' has no key store: set %s and %s to the PEM files of the certificate and its key"
-                    .formatted(name, property("key-store.pem.0.cert"), property("key-store.pem.0.key")));
+            throw new ConfigurationException("The TLS configuration '%s' has no key store: %s".formatted(name, setKeyStore()));
         }
         if (config.clientAuth() != ClientAuth.NONE && tls.getTrustStoreOptions() == null) {
-            throw new ConfigurationException("echo.tls.client-auth=%s needs the CA of the client certificates: set %s to its PEM file"
-                    .formatted(config.clientAuth().name().toLowerCase(), property("trust-store.pem.certs")));
+            throw new ConfigurationException("echo.tls.client-auth=%s needs the CA of the client certificates: set %s (env %s) to its PEM file"
+                    .formatted(config.clientAuth().name().toLowerCase(), property("trust-store.pem.certs"),
+                            environmentVariable("trust-store.pem.certs")));
         }
         return tls;
     }
 
+    private String setKeyStore() {
+        return "set %s and %s (env %s and %s) to the PEM files of the certificate and its key".formatted(
+                property("key-store.pem.0.cert"), property("key-store.pem.0.key"),
+                environmentVariable("key-store.pem.0.cert"), environmentVariable("key-store.pem.0.key"));
+    }
+
     private String property(String key) {
         return "quarkus.tls." + config.configurationName() + "." + key;
+    }
+
+    /**
+     * The environment variable of a property of the TLS configuration. The configuration's name and the PEM entry's
+     * index are map keys that no property names in advance, so they are quoted (a double underscore each side):
+     * QUARKUS_TLS_ECHO_KEY_STORE_PEM_0_CERT would be ambiguous and is ignored.
+     */
+    private String environmentVariable(String key) {
+        String quotedIndex = key.replace(".0.", "__0__");
+        return ("QUARKUS_TLS__" + config.configurationName() + "__" + quotedIndex).toUpperCase().replaceAll("[.-]", "_");
     }
 
     private SSLEngineOptions engine() {
