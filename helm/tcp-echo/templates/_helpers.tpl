@@ -90,3 +90,17 @@ a whole number of bytes or of a binary or decimal unit, and at least 256Mi.
 {{- end }}
 {{- $mib }}
 {{- end }}
+
+{{/*
+The Secret with the TLS echo's certificate: tls.secretName, or the one the cert-manager Certificate fills. One of
+the two is required when TLS is on.
+*/}}
+{{- define "tcp-echo.tlsSecretName" -}}
+{{- if .Values.tls.secretName }}
+{{- .Values.tls.secretName }}
+{{- else if .Values.tls.certManager.enabled }}
+{{- printf "%s-tls" (include "tcp-echo.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- fail "tls.enabled needs a certificate: set tls.secretName to a kubernetes.io/tls Secret (tls.crt, tls.key), or tls.certManager.enabled with tls.certManager.issuerRef.name" }}
+{{- end }}
+{{- end }}

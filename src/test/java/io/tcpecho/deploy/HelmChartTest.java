@@ -134,6 +134,56 @@ class HelmChartTest {
     }
 
     @Test
+    void tlsEchoIsExposedBesideTheEchoPortWithTheSecretMountedWhereTheApplicationReadsIt() {
+        Rendering r = Chart.render("{tls: {enabled: true, secretName: echo-cert}, networkPolicy: {enabled: true}}");
+        JsonNode ports = r.echoService().at("/spec/ports");
+        assertThat(ports).hasSize(2);
+        assertThat(ports.get(1).path("name").asText()).isEqualTo("echo-tls");
+        assertThat(ports.get(1).path("port").asInt()).isEqualTo(7443);
+        assertThat(targetContainerPort(r, ports.get(1))).isEqualTo(7443);
+        assertThat(r.env("ECHO_TLS_PORT")).isEqualTo("7443");
+        assertThat(r.env("QUARKUS_TLS__ECHO__RELOAD_PERIOD")).isEqualTo("1m");
+        assertThat(r.env("QUARKUS_TLS__ECHO__TRUST_STORE_PEM_CERTS")).as("no client certificates by default").isNull();
+        // The application reads the files the Secret volume provides.
+        JsonNode mount = r.container().at("/volumeMounts/1");
+        assertThat(mount.path("readOnly").asBoolean()).isTrue();
+        assertThat(mount.path("subPath").isMissingNode()).as("a subPath mount never sees a renewed Secret").isTrue();
+        String directory = mount.path("mountPath").asText();
+        assertThat(r.env("QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT")).isEqualTo(directory + "/tls.crt");
+        assertThat(r.env("QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__KEY")).isEqualTo(directory + "/tls.key");
+        JsonNode volume = r.deployment().at("/spec/template/spec/volumes/1");
+        assertThat(volume.path("name").asText()).isEqualTo(mount.path("name").asText());
+        assertThat(volume.at("/secret/secretName").asText()).isEqualTo("echo-cert");
+        JsonNode policyPort = r.get("NetworkPolicy", "tcp-echo").at("/spec/ingress/0/ports/1");
+        assertThat(policyPort.path("port").asText()).isEqualTo("echo-tls");
+        assertThat(r.ofKind("Certificate")).isEmpty();
+        assertThat(Chart.render("").env("ECHO_TLS_PORT")).as("off by default").isNull();
+    }
+
+    @Test
+    void certManagerFillsTheSecretTheTlsEchoMountsAndClientCertificatesUseItsCa() {
+        Rendering r = Chart.render("{tls: {enabled: true, clientAuth: required, certManager: {enabled: true, issuerRef: {name: internal-ca}}}}");
+        ObjectNode certificate = r.get("Certificate", "tcp-echo");
+        assertThat(certificate.path("apiVersion").asText()).isEqualTo("cert-manager.io/v1");
+        assertThat(certificate.at("/spec/secretName").asText()).isEqualTo("tcp-echo-tls")
+                .isEqualTo(r.deployment().at("/spec/template/spec/volumes/1/secret/secretName").asText());
+        assertThat(certificate.at("/spec/issuerRef/name").asText()).isEqualTo("internal-ca");
+        assertThat(certificate.at("/spec/issuerRef/kind").asText()).isEqualTo("ClusterIssuer");
+        assertThat(certificate.at("/spec/dnsNames/0").asText()).isEqualTo("tcp-echo");
+        assertThat(certificate.at("/spec/dnsNames/1").asText()).isEqualTo("tcp-echo.echo.svc"); // the test release's namespace
+        assertThat(r.env("ECHO_TLS_CLIENT_AUTH")).isEqualTo("required");
+        assertThat(r.env("QUARKUS_TLS__ECHO__TRUST_STORE_PEM_CERTS")).isEqualTo("/etc/tcp-echo/tls/ca.crt");
+    }
+
+    @Test
+    void tlsWithoutACertificateSourceFailsWithWhatToSet() {
+        assertThatThrownBy(() -> Chart.render("tls: {enabled: true}"))
+                .hasMessageContaining("tls.enabled needs a certificate: set tls.secretName");
+        assertThatThrownBy(() -> Chart.render("tls: {enabled: true, certManager: {enabled: true}}"))
+                .hasMessageContaining("tls.certManager.enabled needs tls.certManager.issuerRef.name");
+    }
+
+    @Test
     void whoamiIsExposedBesideTheEchoPortAndAdmittedByTheNetworkPolicyWhenEnabled() {
         Rendering r = Chart.render("{whoami: {enabled: true}, networkPolicy: {enabled: true}}");
         JsonNode ports = r.echoService().at("/spec/ports");
@@ -300,6 +350,12 @@ class HelmChartTest {
                   port: 17009
                   ratePerSource: 50
                   rateGlobal: 500
+                tls:
+                  enabled: true
+                  port: 17443
+                  secretName: echo-cert
+                  clientAuth: request
+                  engine: openssl
                 management:
                   port: 19000
                 jvm:
@@ -327,6 +383,10 @@ class HelmChartTest {
                 Map.entry("ECHO_UDP_PORT", r.env("ECHO_UDP_PORT")),
                 Map.entry("ECHO_UDP_RATE_PER_SOURCE", r.env("ECHO_UDP_RATE_PER_SOURCE")),
                 Map.entry("ECHO_UDP_RATE_GLOBAL", r.env("ECHO_UDP_RATE_GLOBAL")),
+                Map.entry("ECHO_TLS_PORT", r.env("ECHO_TLS_PORT")),
+                Map.entry("ECHO_TLS_CLIENT_AUTH", r.env("ECHO_TLS_CLIENT_AUTH")),
+                Map.entry("ECHO_TLS_ENGINE", r.env("ECHO_TLS_ENGINE")),
+                Map.entry("ECHO_TLS_CONFIGURATION_NAME", r.env("ECHO_TLS_CONFIGURATION_NAME")),
                 Map.entry("ECHO_PROXY_PROTOCOL", r.env("ECHO_PROXY_PROTOCOL")),
                 Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", r.env("ECHO_PROXY_PROTOCOL_TIMEOUT")),
                 Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
@@ -356,6 +416,10 @@ class HelmChartTest {
                         Map.entry("ECHO_WHOAMI_PORT", "17008"),
                         Map.entry("ECHO_UDP_PORT", "17009"),
                         Map.entry("ECHO_UDP_RATE_PER_SOURCE", "50"),
+                        Map.entry("ECHO_TLS_PORT", "17443"),
+                        Map.entry("ECHO_TLS_CLIENT_AUTH", "request"),
+                        Map.entry("ECHO_TLS_ENGINE", "openssl"),
+                        Map.entry("ECHO_TLS_CONFIGURATION_NAME", "echo"),
                         Map.entry("ECHO_UDP_RATE_GLOBAL", "500"),
                         Map.entry("ECHO_PROXY_PROTOCOL", "required"),
                         Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", "3s"),
@@ -564,6 +628,11 @@ class HelmChartTest {
             "whoami: {port: 0}",
             "udp: {ratePerSource: 0}",
             "udp: {servicePort: 70000}",
+            "tls: {clientAuth: maybe}",
+            "tls: {engine: boringssl}",
+            "tls: {reloadPeriod: every minute}",
+            "tls: {secretName: My_Secret}",
+            "tls: {certManager: {duration: 90d}}",
             "whoami: {enabled: \"true\"}",
             "autoscaling: {enabled: 1}",
             "serviceMonitor: {interval: often}",
