@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -15,8 +16,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -25,6 +29,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,8 +45,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.tcpecho.deploy.Chart.Rendering;
 import io.tcpecho.testing.Commands;
+import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Http;
 import io.tcpecho.testing.ServerProcess;
+import io.tcpecho.testing.TestCertificates;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -50,15 +58,16 @@ import io.vertx.core.json.JsonObject;
  * <li>the Quarkus Jib extension builds the application image on it, exactly as a user would
  * ({@code ./mvnw package -Dquarkus.container-image.build=true}), and loads it into podman;</li>
  * <li>the chart's rendered Deployment runs with {@code podman kube play --network=host} on free loopback ports;</li>
- * <li>through it: echo with half-close, the whoami and UDP echo listeners, /q/health/ready, /q/metrics, and the
- * chart's helm test pod;</li>
+ * <li>through it: echo with half-close, the whoami, UDP and TLS echo listeners (TLS with a kubernetes.io/tls Secret
+ * that podman mounts), /q/health/ready, /q/metrics, and the chart's helm test pod;</li>
  * <li>the pod is stopped with the Deployment's grace period: readiness goes DOWN, the listener closes, the
  * connection in progress completes, and the JVM exits with status 0 (not killed).</li>
  * </ol>
  * Needs podman, configured by .ci/run. The only changes made to the rendered Deployment are those podman forces:
  * container ports are left out (podman refuses port mappings with host networking), the probes' named ports are
- * replaced by their numbers, and of the Downward API variables only those podman 4.3 can fill are kept
- * ({@code metadata.name} and {@code metadata.uid}; it refuses to start a pod that asks for others).
+ * replaced by their numbers, of the Downward API variables only those podman 4.3 can fill are kept
+ * ({@code metadata.name} and {@code metadata.uid}; it refuses to start a pod that asks for others), and the TLS
+ * Secret's volume is a host directory with its two files (podman 4.3 mounts a Secret's data still base64-encoded).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIT {
@@ -73,6 +82,9 @@ class ContainerImageIT {
     static int managementPort;
     static int whoamiPort;
     static int udpPort;
+    static int tlsPort;
+    static final String TLS_SECRET = NAME + "-tls";
+    static TestCertificates certificates;
     static Rendering rendering;
     static Path deploymentFile;
     static Path testPodFile;
@@ -85,6 +97,8 @@ class ContainerImageIT {
         managementPort = ServerProcess.freePort();
         whoamiPort = ServerProcess.freePort();
         udpPort = ServerProcess.freePort();
+        tlsPort = ServerProcess.freePort();
+        certificates = TestCertificates.generate("image", "tcp-echo-it.example.test");
         rendering = Chart.render("""
                 fullnameOverride: %s
                 replicaCount: 1
@@ -93,9 +107,10 @@ class ContainerImageIT {
                 management: {port: %d}
                 whoami: {enabled: true, port: %d}
                 udp: {enabled: true, port: %d}
+                tls: {enabled: true, port: %d, secretName: %s}
                 tests: {host: %s, port: %d, payloadBytes: 300000}
                 """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, whoamiPort, udpPort,
-                HOST, echoPort));
+                tlsPort, TLS_SECRET, HOST, echoPort));
 
         deploymentFile = WORK.resolve("deployment.yaml");
         Files.writeString(deploymentFile, Chart.YAML.writeValueAsString(forPodmanHostNetwork(rendering.get("Deployment", NAME))));
@@ -116,6 +131,17 @@ class ContainerImageIT {
         }
     }
 
+    /** What the kubelet makes of a kubernetes.io/tls Secret: a directory with tls.crt and tls.key. */
+    static Path tlsSecretDirectory() throws IOException {
+        Path directory = Files.createDirectories(WORK.resolve("tls-secret"));
+        Files.copy(certificates.certFile(), directory.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certificates.keyFile(), directory.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+        for (Path file : List.of(directory, directory.resolve("tls.crt"), directory.resolve("tls.key"))) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+        return directory;
+    }
+
     @Test
     @Order(1)
     void imageRunsAsNonRootDeclaresItsPortsAndSizesTheJvmFromTheContainer() throws IOException {
@@ -124,8 +150,9 @@ class ContainerImageIT {
         assertThat(config.path("User").asText()).isEqualTo("185");
         assertThat(config.path("ExposedPorts").has("7007/tcp")).isTrue();
         assertThat(config.path("ExposedPorts").has("7008/tcp")).as("whoami").isTrue();
+        assertThat(config.path("ExposedPorts").has("7443/tcp")).as("TLS echo").isTrue();
         assertThat(config.path("ExposedPorts").has("9000/tcp")).isTrue();
-        assertThat(config.path("ExposedPorts").size()).isEqualTo(3);
+        assertThat(config.path("ExposedPorts").size()).isEqualTo(4);
         List<String> entrypoint = new ArrayList<>();
         config.path("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
         assertThat(entrypoint).contains("-XX:MaxRAMPercentage=25.0", "-XX:MinRAMPercentage=25.0",
@@ -183,6 +210,21 @@ class ContainerImageIT {
             assertThat(reply.getString("client")).isEqualTo(HOST + ":" + socket.getLocalPort());
             assertThat(reply.getString("version")).isEqualTo(ApplicationFacts.projectVersion());
         }
+    }
+
+    @Test
+    @Order(4)
+    void tlsEchoAnswersThroughTheChartsDeploymentWithTheSecretsCertificate() throws Exception {
+        byte[] payload = new byte[300_000];
+        new Random(13).nextBytes(payload);
+        try (EchoClient client = EchoClient.connectTls(tlsPort, certificates.clientContext(null), "tcp-echo-it.example.test")) {
+            X509Certificate served = (X509Certificate) ((SSLSocket) client.socket()).getSession().getPeerCertificates()[0];
+            assertThat(served.getSubjectX500Principal().getName()).isEqualTo("CN=tcp-echo-it.example.test");
+            CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
+            assertThat(Arrays.equals(client.readToEnd(), payload)).as("echoed byte for byte").isTrue();
+            sent.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Commands.podman("logs", container).output()).contains("TLS echo listening on 0.0.0.0:" + tlsPort);
     }
 
     @Test
@@ -279,7 +321,25 @@ class ContainerImageIT {
                 }
             }
         }
+        // podman 4.3 mounts a Secret's data still base64-encoded (and crashes on a secret volume without "optional"):
+        // the Secret's files come from a host directory instead, mounted where the chart mounts the Secret.
+        for (JsonNode volume : copy.at("/spec/template/spec/volumes")) {
+            if (volume.has("secret")) {
+                assertThat(volume.at("/secret/secretName").asText()).isEqualTo(TLS_SECRET);
+                ObjectNode replaced = (ObjectNode) volume;
+                replaced.remove("secret");
+                replaced.putObject("hostPath").put("path", uncheckedTlsSecretDirectory()).put("type", "Directory");
+            }
+        }
         return copy;
+    }
+
+    private static String uncheckedTlsSecretDirectory() {
+        try {
+            return tlsSecretDirectory().toAbsolutePath().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The name podman gave the application container of the pod that {@code podman kube play} made of a Deployment. */
