@@ -11,15 +11,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.Future;
 import io.tcpecho.memory.BudgetedReadSizes;
 import io.tcpecho.memory.BufferMemoryEstimator;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.proxy.ClientOrigin;
+import io.tcpecho.tls.TlsHalfClose;
 import io.tcpecho.tls.TlsSession;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
@@ -204,8 +200,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
     }
 
     private void userEvent(Object event) {
-        // TLS: the client's close_notify ends its input as its FIN does (TLS 1.3 lets it read on; RFC 8446, 6.1).
-        if ((event instanceof ChannelInputShutdownEvent || event == SslCloseCompletionEvent.SUCCESS) && !inputEnded) {
+        if (TlsHalfClose.isEndOfInput(event) && !inputEnded) {
             inputEnded = true;
             finishAfterClientEof();
         }
@@ -221,19 +216,13 @@ final class EchoConnection implements MemoryBudget.Waiter {
             if (!flushed.isSuccess()) {
                 return; // the channel is closing already; closed() counts it as a reset
             }
-            closeNotify().addListener(notified -> ((DuplexChannel) channel).shutdownOutput().addListener((ChannelFuture shut) -> {
+            TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture shut) -> {
                 if (shut.isSuccess() && reason == null) {
                     reason = CloseReason.COMPLETED;
                 }
                 socket.close();
-            }));
+            });
         });
-    }
-
-    /** Ends the TLS stream (close_notify): FIN alone would tell the client its echo may be truncated. */
-    private Future<?> closeNotify() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        return ssl == null ? channel.newSucceededFuture() : ssl.closeOutbound();
     }
 
     /** Closes at once, dropping anything still queued. */

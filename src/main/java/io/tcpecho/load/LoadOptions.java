@@ -49,6 +49,9 @@ final class LoadOptions {
         @Mixin
         Report report;
 
+        @Mixin
+        ClientTls tls;
+
         @Option(names = "--progress", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
                 description = "Interval of progress lines on stderr; 0 for none (default: ${DEFAULT-VALUE}).")
         long progressNanos;

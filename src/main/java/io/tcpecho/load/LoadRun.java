@@ -18,6 +18,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -43,6 +44,7 @@ final class LoadRun implements AutoCloseable {
     final long stallNanos;
 
     private final InetSocketAddress target;
+    private final ClientTls tls;
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
     private final Set<VerifyingHandler> open = ConcurrentHashMap.newKeySet();
@@ -51,8 +53,9 @@ final class LoadRun implements AutoCloseable {
     private final Thread watchdog;
     private volatile boolean closing;
 
-    LoadRun(InetSocketAddress target, int threads, long seed, long stallNanos) {
+    LoadRun(InetSocketAddress target, int threads, long seed, long stallNanos, ClientTls tls) {
         this.target = target;
+        this.tls = tls;
         this.pattern = new PayloadPattern(seed);
         this.stallNanos = stallNanos;
         if (Epoll.isAvailable()) {
@@ -86,7 +89,7 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, stallNanos / 1_000_000))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
-                .handler(handlers.get());
+                .handler(tls.enabled() ? withTls(handlers.get()) : handlers.get());
         if (sendBufferBytes > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, sendBufferBytes);
         }
@@ -97,6 +100,16 @@ final class LoadRun implements AutoCloseable {
             }
         });
         return connected;
+    }
+
+    /** TLS in front of {@code handler}: it sees plain bytes, and close_notify as the server's end of stream. */
+    private ChannelHandler withTls(ChannelHandler handler) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(tls.newHandler(channel.alloc(), target), handler);
+            }
+        };
     }
 
     void opened(VerifyingHandler handler) {

@@ -2,13 +2,15 @@ package io.tcpecho.load;
 
 import java.io.IOException;
 
+import javax.net.ssl.SSLException;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.DecoderException;
+import io.tcpecho.tls.TlsHalfClose;
 
 /**
  * The load client's side of one connection: sends its stream of the {@link PayloadPattern}, verifies every
@@ -86,7 +88,7 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent && !finished) {
+        if (TlsHalfClose.isEndOfInput(evt) && !eof && !finished) {
             eof = true;
             lastProgress = System.nanoTime();
             endOfStream();
@@ -95,8 +97,10 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String what = cause instanceof IOException ? "connection failed" : "client error";
-        fail(what + " (" + LoadRun.describe(cause) + ") " + progress());
+        // Netty's decoders wrap what went wrong in TLS.
+        Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        String what = failure instanceof SSLException ? "TLS failed" : failure instanceof IOException ? "connection failed" : "client error";
+        fail(what + " (" + LoadRun.describe(failure) + ") " + progress());
     }
 
     @Override
@@ -119,14 +123,14 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         return last;
     }
 
-    /** Sends FIN once {@code written} (every byte queued) is written. */
+    /** Sends FIN (after TLS's close_notify, on TLS) once {@code written} (every byte queued) is written. */
     protected final void shutdownOutputAfter(ChannelFuture written) {
         if (outputShut) {
             return;
         }
         outputShut = true;
         lastProgress = System.nanoTime();
-        Runnable shut = () -> ((DuplexChannel) channel).shutdownOutput().addListener((ChannelFuture f) -> {
+        Runnable shut = () -> TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 fail("half-close failed (" + LoadRun.describe(f.cause()) + ") " + progress());
             }

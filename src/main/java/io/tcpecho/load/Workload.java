@@ -38,13 +38,17 @@ abstract class Workload implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--progress must not be negative");
         }
         validate();
+        String tlsProblem = common.tls.prepare();
+        if (tlsProblem != null) {
+            throw new ParameterException(spec.commandLine(), tlsProblem);
+        }
         LoadResult result;
-        try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos)) {
+        try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos, common.tls)) {
             Progress progress = new Progress(run, spec.name(), common.progressNanos);
             progress.start();
             try {
                 result = execute(run, new LoadResult(spec.name(), common.targetText(), run.transport(),
-                        common.threads()));
+                        common.threads()).parameter("protocol", common.tls.describe()));
             } finally {
                 progress.stop();
             }

@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -25,30 +23,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.TestCertificates;
+import io.tcpecho.testing.TlsProfile;
 
 /** The echo over TLS, end to end on loopback: the same contract as plain TCP, inside TLS. */
 @QuarkusTest
-@TestProfile(TlsEchoTest.WithTls.class)
+@TestProfile(TlsProfile.class)
 class TlsEchoTest {
 
     private static final int MIB = 1024 * 1024;
-
-    public static class WithTls implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(TestCertificates.generate("tls-echo", "localhost").serverConfig());
-            config.put("echo.tls.port", "0");
-            config.put("echo.access-log", "true");
-            return config;
-        }
-    }
 
     @Inject
     EchoServer server;
@@ -56,7 +44,7 @@ class TlsEchoTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    private final TestCertificates certificates = TestCertificates.generate("tls-echo", "localhost");
+    private final TestCertificates certificates = TlsProfile.certificates();
 
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = { 1, 100, 16_384, 16_385, 65_537, 1_000_003, 32 * MIB })

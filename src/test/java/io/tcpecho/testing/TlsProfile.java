@@ -1,0 +1,23 @@
+package io.tcpecho.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** The service with its TLS echo on a free port and the certificates of {@link #certificates()}, access log on. */
+public class TlsProfile implements QuarkusTestProfile {
+
+    /** The certificates the server runs with: the same files in the test and in the application. */
+    public static TestCertificates certificates() {
+        return TestCertificates.generate("tls-echo", "localhost");
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Map<String, String> config = new HashMap<>(certificates().serverConfig());
+        config.put("echo.tls.port", "0");
+        config.put("echo.access-log", "true");
+        return config;
+    }
+}
