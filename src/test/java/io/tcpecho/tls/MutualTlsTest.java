@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.URL;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
@@ -17,34 +15,18 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
+import io.tcpecho.testing.MutualTlsProfile;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.TestCertificates;
 
 /** echo.tls.client-auth=required with the JDK's TLS; {@link MutualTlsOpenSslTest} runs the same with OpenSSL's. */
 @QuarkusTest
-@TestProfile(MutualTlsTest.ClientCertificatesRequired.class)
+@TestProfile(MutualTlsProfile.class)
 class MutualTlsTest {
-
-    public static class ClientCertificatesRequired implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(TestCertificates.generate("mtls", "localhost").serverConfig());
-            config.put("echo.tls.port", "0");
-            config.put("echo.tls.client-auth", "required");
-            config.put("echo.access-log", "true");
-            config.put("echo.tls.engine", engine());
-            return config;
-        }
-
-        protected String engine() {
-            return "jdk";
-        }
-    }
 
     @Inject
     EchoServer server;
@@ -52,7 +34,7 @@ class MutualTlsTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    private final TestCertificates certificates = TestCertificates.generate("mtls", "localhost");
+    private final TestCertificates certificates = MutualTlsProfile.certificates();
 
     @Test
     void aTrustedClientCertificateIsAcceptedAndItsSubjectLogged() throws Exception {
