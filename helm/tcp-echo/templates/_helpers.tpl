@@ -96,6 +96,9 @@ The Secret with the TLS echo's certificate: tls.secretName, or the one the cert-
 the two is required when TLS is on.
 */}}
 {{- define "tcp-echo.tlsSecretName" -}}
+{{- if ne .Values.echo.proxyProtocol "off" }}
+{{- fail "tls.enabled with echo.proxyProtocol: the TLS echo reads no PROXY protocol header yet; set echo.proxyProtocol=off or disable tls" }}
+{{- end }}
 {{- if .Values.tls.secretName }}
 {{- .Values.tls.secretName }}
 {{- else if .Values.tls.certManager.enabled }}

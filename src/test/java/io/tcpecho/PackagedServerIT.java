@@ -155,7 +155,7 @@ class PackagedServerIT {
         try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", String.valueOf(tlsPort),
                 "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT", certificates.certFile().toString(),
                 "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__KEY", certificates.keyFile().toString(),
-                "QUARKUS_TLS_ECHO_RELOAD_PERIOD", "1m")).awaitReady(START)) {
+                "QUARKUS_TLS__ECHO__RELOAD_PERIOD", "1m")).awaitReady(START)) {
             try (EchoClient client = EchoClient.connectTls(tlsPort, certificates.clientContext(null), "localhost")) {
                 client.write(new byte[] { 4, 5, 6 });
                 client.socket().shutdownOutput();

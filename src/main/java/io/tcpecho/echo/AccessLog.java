@@ -3,6 +3,7 @@ package io.tcpecho.echo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -21,6 +22,7 @@ import io.tcpecho.tls.TlsSession;
 final class AccessLog {
 
     private static final Logger LOG = Logger.getLogger("io.tcpecho.access");
+    private static final Pattern PLAIN = Pattern.compile("[^ \"=]*");
 
     private final String pod;
 
@@ -55,6 +57,6 @@ final class AccessLog {
 
     /** A value with spaces, quotes or equals signs (a certificate's subject) quoted, as logfmt wants. */
     private static String logfmt(String value) {
-        return value.matches("[^ \"=]*") ? value : '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        return PLAIN.matcher(value).matches() ? value : '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -1,22 +1,21 @@
 package io.tcpecho.echo;
 
-import java.net.InetSocketAddress;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.identity.PodIdentity;
-import io.netty.channel.Channel;
 import io.tcpecho.memory.MemoryBudget;
-import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsListener;
+import io.tcpecho.tls.TlsSession;
 import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
 
 /**
  * Starts the echo of each accepted connection, on the connection's event loop: at once, or once its PROXY
- * protocol header has named the client (echo.proxy-protocol). A TLS connection arrives with its handshake done.
+ * protocol header has named the client (echo.proxy-protocol). A TLS connection arrives with its handshake done,
+ * and never with a header to read: start-up refuses echo.proxy-protocol with echo.tls.port.
  */
 @Singleton
 public class ConnectionAcceptor implements Handler<NetSocket> {
@@ -33,13 +32,8 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
 
     @Override
     public void handle(NetSocket socket) {
-        if (socket.isSsl()) {
-            Channel channel = EchoChannels.prepare(socket);
-            ClientOrigin origin = ClientOrigin.direct((InetSocketAddress) channel.remoteAddress());
-            new EchoConnection(socket, origin, Optional.of(tls.handshakeDone(socket)), services).start();
-            return;
-        }
+        Optional<TlsSession> session = socket.isSsl() ? Optional.of(tls.handshakeDone(socket)) : Optional.empty();
         ProxyProtocolReader.identify(socket, services.config(), services.metrics(),
-                origin -> new EchoConnection(socket, origin, Optional.empty(), services).start());
+                origin -> new EchoConnection(socket, origin, session, services).start());
     }
 }

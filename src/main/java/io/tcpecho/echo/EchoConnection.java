@@ -59,7 +59,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
 
     EchoConnection(NetSocket socket, ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services) {
         this.socket = EchoChannels.internal(socket);
-        this.channel = EchoChannels.channel(socket); // prepared by ConnectionAcceptor
+        this.channel = EchoChannels.channel(socket); // prepared by ProxyProtocolReader.identify
         this.origin = origin;
         this.tls = tls;
         this.services = services;

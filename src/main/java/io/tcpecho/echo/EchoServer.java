@@ -90,12 +90,12 @@ public class EchoServer {
         }
     }
 
-    /** The registry read changed certificate files (quarkus.tls.NAME.reload-period): new connections get them. */
+    /** The registry read the certificate files again (quarkus.tls.NAME.reload-period): new connections get changes. */
     void certificatesUpdated(@Observes CertificateUpdatedEvent updated) {
-        // One update: the instances' servers share one actual server, which takes it. Each update replaces Vert.x's
-        // pending SSL context, and a connection accepted before it completes is closed (Vert.x 4.5), so only changes count.
-        tls.reloaded(updated).ifPresent(options -> verticles.get(0).updateSsl(options)
-                .onFailure(failure -> LOG.errorf("The TLS listener keeps its old certificate: the new one was refused: %s", failure)));
+        // One update: the instances' servers share one actual server, which takes it. Vert.x 4.5 closes a connection
+        // accepted while an update is pending, so TlsListener passes on only a change.
+        tls.reloaded(updated, options -> verticles.isEmpty() ? Future.failedFuture("the listener is closed")
+                : verticles.get(0).updateSsl(options));
     }
 
     /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */
@@ -105,6 +105,7 @@ public class EchoServer {
             return;
         }
         deploymentId = null;
+        verticles.clear();
         try {
             vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(DEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -2,6 +2,7 @@ package io.tcpecho.echo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -17,7 +18,8 @@ import io.vertx.core.net.SSLOptions;
 final class EchoServerVerticle extends AbstractVerticle {
 
     private final List<Listener> listeners;
-    private final List<NetServer> servers = new ArrayList<>();
+    /** Filled on the verticle's event loop, read by certificate reloads from other threads. */
+    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
 
     EchoServerVerticle(List<Listener> listeners) {
         this.listeners = listeners;

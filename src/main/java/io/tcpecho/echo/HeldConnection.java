@@ -6,8 +6,8 @@ import java.util.List;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.tcpecho.tls.TlsHalfClose;
 import io.vertx.core.Handler;
 import io.vertx.core.net.NetSocket;
 
@@ -81,7 +81,7 @@ public final class HeldConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        clientEnded |= event instanceof ChannelInputShutdownEvent;
+        clientEnded |= TlsHalfClose.isEndOfInput(event);
         arrived.add(new Event(event));
     }
 

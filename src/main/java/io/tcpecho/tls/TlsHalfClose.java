@@ -33,7 +33,13 @@ public final class TlsHalfClose {
             return duplex.shutdownOutput();
         }
         ChannelPromise shut = channel.newPromise();
-        ssl.closeOutbound().addListener(notified -> duplex.shutdownOutput().addListener(new PromiseNotifier<>(shut)));
+        ssl.closeOutbound().addListener(notified -> {
+            if (notified.isSuccess()) {
+                duplex.shutdownOutput().addListener(new PromiseNotifier<>(shut));
+            } else {
+                shut.setFailure(notified.cause()); // no FIN after a missing close_notify: the peer would take it as the end
+            }
+        });
         return shut;
     }
 }

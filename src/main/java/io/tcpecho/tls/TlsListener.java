@@ -1,10 +1,17 @@
 package io.tcpecho.tls;
 
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.KeyStoreException;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
@@ -16,8 +23,13 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.tls.CertificateUpdatedEvent;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
+import io.quarkus.tls.runtime.config.TlsBucketConfig;
+import io.quarkus.tls.runtime.config.TlsConfig;
 import io.quarkus.tls.runtime.config.TlsConfigUtils;
+import io.smallrye.config.SmallRyeConfig;
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.config.TlsEngine;
+import io.vertx.core.Future;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -38,15 +50,21 @@ public class TlsListener {
     private final EchoConfig.Tls config;
     private final TlsConfigurationRegistry registry;
     private final TlsMetrics metrics;
-    private final Optional<String> reloadPeriod;
-    /** The certificate served now: the registry reports every periodic read, changed or not. */
-    private volatile X509Certificate served;
+    private final Optional<Duration> reloadPeriod;
+    /**
+     * What is served now: every certificate of the key store and the trust store. The registry reports every
+     * periodic read, changed or not; a renewed CA bundle alone is a change too.
+     */
+    private volatile Served served;
 
     TlsListener(EchoConfig config, TlsConfigurationRegistry registry, TlsMetrics metrics, Config properties) {
         this.config = config.tls();
         this.registry = registry;
         this.metrics = metrics;
-        this.reloadPeriod = properties.getOptionalValue(property("reload-period"), String.class);
+        // From the registry's own mapping, which also reads the quoted variables (QUARKUS_TLS__ECHO__RELOAD_PERIOD).
+        TlsBucketConfig bucket = properties.unwrap(SmallRyeConfig.class).getConfigMapping(TlsConfig.class)
+                .namedCertificateConfig().get(this.config.configurationName());
+        this.reloadPeriod = bucket == null ? Optional.empty() : bucket.reloadPeriod();
     }
 
     public boolean enabled() {
@@ -65,8 +83,8 @@ public class TlsListener {
         // A negative port is a random one shared by all instances; -1 is the plain listener's.
         NetServerOptions options = new NetServerOptions(plain).setPort(port == 0 ? -2 : port);
         TlsConfigUtils.configure(options, tls);
-        served = certificate(tls);
-        metrics.listening(served.getNotAfter().toInstant());
+        served = Served.of(tls);
+        metrics.listening(served.notAfter());
         // SNI on, so that the name a client asks for is known (and selects among several certificates, if there are).
         return options.setSni(true).setClientAuth(config.clientAuth()).setSslEngineOptions(engine());
     }
@@ -74,27 +92,32 @@ public class TlsListener {
     /** For the start-up line. */
     public String describe() {
         return "engine %s, certificate %s, client certificates %s, TLS configuration '%s' %s".formatted(
-                engineName(), describe(served), config.clientAuth().name().toLowerCase(),
-                config.configurationName(), reloadPeriod.map(period -> "reloaded every " + period)
+                engineName(), served.describe(), config.clientAuth().name().toLowerCase(), config.configurationName(),
+                reloadPeriod.map(period -> "reloaded every " + period.toString().substring(2).toLowerCase())
                         .orElse("not reloaded (set " + property("reload-period") + ")"));
     }
 
     /**
-     * The options to swap in when the registry read a new certificate for this listener; empty when the certificate is
-     * the one served already, or the configuration another one.
+     * The registry read this listener's files again: when what they hold changed, {@code apply} swaps it in, and once
+     * that succeeded it counts as served. A refused update keeps the old certificate, and the next read tries again.
      */
-    public Optional<SSLOptions> reloaded(CertificateUpdatedEvent updated) {
+    public void reloaded(CertificateUpdatedEvent updated, Function<SSLOptions, Future<?>> apply) {
         if (!enabled() || !config.configurationName().equals(updated.name())) {
-            return Optional.empty();
+            return;
         }
-        X509Certificate certificate = certificate(updated.tlsConfiguration());
-        if (certificate.equals(served)) {
-            return Optional.empty();
+        Served candidate = Served.of(updated.tlsConfiguration());
+        if (candidate.equals(served)) {
+            return;
         }
-        served = certificate;
-        metrics.reloaded(certificate.getNotAfter().toInstant());
-        LOG.infof("TLS certificate reloaded: %s; new connections get it, open ones keep theirs", describe(certificate));
-        return Optional.of(updated.tlsConfiguration().getSSLOptions());
+        apply.apply(updated.tlsConfiguration().getSSLOptions())
+                .onSuccess(done -> {
+                    served = candidate;
+                    metrics.reloaded(candidate.notAfter());
+                    LOG.infof("TLS certificate reloaded: %s; new connections get it, open ones keep theirs",
+                            candidate.describe());
+                })
+                .onFailure(failure -> LOG.errorf("The TLS listener keeps its old certificate: the new one was refused: %s",
+                        failure));
     }
 
     /** A connection completed its handshake. */
@@ -152,41 +175,57 @@ public class TlsListener {
     }
 
     private SSLEngineOptions engine() {
-        return switch (config.engine()) {
-            case JDK -> new JdkSSLEngineOptions();
-            case OPENSSL -> {
-                if (!OpenSSLEngineOptions.isAvailable()) {
-                    throw new ConfigurationException("echo.tls.engine=openssl but OpenSSL does not load here ("
-                            + OpenSsl.unavailabilityCause() + "); set echo.tls.engine=jdk");
-                }
-                yield new OpenSSLEngineOptions();
-            }
-        };
+        if (config.engine() == TlsEngine.JDK) {
+            return new JdkSSLEngineOptions();
+        }
+        if (!OpenSSLEngineOptions.isAvailable()) {
+            throw new ConfigurationException("echo.tls.engine=openssl but OpenSSL does not load here ("
+                    + OpenSsl.unavailabilityCause() + "); set echo.tls.engine=jdk");
+        }
+        return new OpenSSLEngineOptions();
     }
 
     private String engineName() {
-        if (engine() instanceof OpenSSLEngineOptions) {
-            return "OpenSSL (" + OpenSsl.versionString() + "; a client's close_notify ends both directions)";
-        }
-        return "JDK (Java " + Runtime.version().feature() + ")";
+        return config.engine() == TlsEngine.JDK ? "JDK (Java " + Runtime.version().feature() + ")"
+                : "OpenSSL (" + OpenSsl.versionString() + "; a client's close_notify ends both directions)";
     }
 
-    private static String describe(X509Certificate certificate) {
-        return certificate.getSubjectX500Principal().getName() + " valid until " + certificate.getNotAfter().toInstant();
-    }
+    /**
+     * The certificate a TLS configuration serves (the first of its key store, where there are several for SNI), for
+     * logs and the expiry metric, and a digest of every certificate it serves and trusts, for comparison.
+     */
+    private record Served(X509Certificate certificate, String digest) {
 
-    /** The certificate the listener serves (the first of the key store, where there are several for SNI). */
-    private static X509Certificate certificate(TlsConfiguration tls) {
-        try {
-            KeyStore store = tls.getKeyStore();
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.getCertificate(alias) instanceof X509Certificate x509) {
-                    return x509;
+        static Served of(TlsConfiguration tls) {
+            try {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                X509Certificate first = null;
+                for (KeyStore store : new KeyStore[] { tls.getKeyStore(), tls.getTrustStore() }) {
+                    for (String alias : store == null ? List.<String>of() : Collections.list(store.aliases())) {
+                        Certificate[] chain = store.getCertificateChain(alias);
+                        for (Certificate certificate : chain != null ? chain : new Certificate[] { store.getCertificate(alias) }) {
+                            if (first == null && store == tls.getKeyStore() && certificate instanceof X509Certificate x509) {
+                                first = x509;
+                            }
+                            digest.update(certificate.getEncoded());
+                        }
+                    }
                 }
+                if (first == null) {
+                    throw new ConfigurationException("The key store of the TLS configuration holds no X.509 certificate");
+                }
+                return new Served(first, HexFormat.of().formatHex(digest.digest()));
+            } catch (GeneralSecurityException e) {
+                throw new ConfigurationException("Cannot read the certificates of the TLS configuration: " + e.getMessage());
             }
-        } catch (KeyStoreException e) {
-            throw new ConfigurationException("Cannot read the certificate of the TLS configuration: " + e.getMessage());
         }
-        throw new ConfigurationException("The key store of the TLS configuration holds no X.509 certificate");
+
+        Instant notAfter() {
+            return certificate.getNotAfter().toInstant();
+        }
+
+        String describe() {
+            return certificate.getSubjectX500Principal().getName() + " valid until " + notAfter();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.tcpecho.tls;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
@@ -18,6 +19,8 @@ public class TlsMetrics {
     private final MeterRegistry registry;
     private final Map<HandshakeFailure, Counter> failures = new EnumMap<>(HandshakeFailure.class);
     private final Counter reloads;
+    /** By protocol version: TLSv1.3, and TLSv1.2 where quarkus.tls.NAME.protocols allows it. */
+    private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final AtomicLong notAfter = new AtomicLong();
 
     TlsMetrics(MeterRegistry registry) {
@@ -33,7 +36,7 @@ public class TlsMetrics {
                 .register(registry);
     }
 
-    /** Registers the meters that only mean something with the TLS listener on. */
+    /** Registers the expiry gauge, which only means something with the TLS listener on. */
     void listening(Instant certificateNotAfter) {
         notAfter.set(certificateNotAfter.getEpochSecond());
         Gauge.builder("echo.tls.certificate.not.after", notAfter, AtomicLong::get)
@@ -43,12 +46,10 @@ public class TlsMetrics {
     }
 
     void handshake(String protocol) {
-        // Few values (TLSv1.2, TLSv1.3): Micrometer's lookup of an existing counter is cheap next to a handshake.
-        Counter.builder("echo.tls.handshakes")
+        handshakes.computeIfAbsent(protocol, version -> Counter.builder("echo.tls.handshakes")
                 .description("TLS handshakes completed on the TLS listener, by protocol version")
-                .tag("protocol", protocol)
-                .register(registry)
-                .increment();
+                .tag("protocol", version)
+                .register(registry)).increment();
     }
 
     void failed(HandshakeFailure failure) {

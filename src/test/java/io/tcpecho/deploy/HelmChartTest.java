@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,8 @@ class HelmChartTest {
                 .hasMessageContaining("tls.enabled needs a certificate: set tls.secretName");
         assertThatThrownBy(() -> Chart.render("tls: {enabled: true, certManager: {enabled: true}}"))
                 .hasMessageContaining("tls.certManager.enabled needs tls.certManager.issuerRef.name");
+        assertThatThrownBy(() -> Chart.render("{tls: {enabled: true, secretName: s}, echo: {proxyProtocol: required}}"))
+                .as("what the application would refuse at start-up").hasMessageContaining("the TLS echo reads no PROXY protocol header");
     }
 
     @Test
@@ -351,9 +354,6 @@ class HelmChartTest {
                   ratePerSource: 50
                   rateGlobal: 500
                 tls:
-                  enabled: true
-                  port: 17443
-                  secretName: echo-cert
                   clientAuth: request
                   engine: openssl
                 management:
@@ -364,8 +364,10 @@ class HelmChartTest {
                   - name: QUARKUS_LOG_LEVEL
                     value: DEBUG
                 """);
-        Set<String> echoVariables = envNames(r).stream().filter(n -> n.startsWith("ECHO_"))
-                .collect(Collectors.toCollection(TreeSet::new));
+        // The TLS echo's port: with TLS on, which PROXY protocol (on above) excludes.
+        Rendering withTls = Chart.render("tls: {enabled: true, port: 17443, secretName: echo-cert}");
+        Set<String> echoVariables = Stream.concat(envNames(r).stream(), envNames(withTls).stream())
+                .filter(n -> n.startsWith("ECHO_")).collect(Collectors.toCollection(TreeSet::new));
         assertThat(echoVariables)
                 .as("one value per setting of io.tcpecho.config.EchoConfig")
                 .isEqualTo(ApplicationFacts.echoSettings().keySet());
@@ -383,7 +385,7 @@ class HelmChartTest {
                 Map.entry("ECHO_UDP_PORT", r.env("ECHO_UDP_PORT")),
                 Map.entry("ECHO_UDP_RATE_PER_SOURCE", r.env("ECHO_UDP_RATE_PER_SOURCE")),
                 Map.entry("ECHO_UDP_RATE_GLOBAL", r.env("ECHO_UDP_RATE_GLOBAL")),
-                Map.entry("ECHO_TLS_PORT", r.env("ECHO_TLS_PORT")),
+                Map.entry("ECHO_TLS_PORT", withTls.env("ECHO_TLS_PORT")),
                 Map.entry("ECHO_TLS_CLIENT_AUTH", r.env("ECHO_TLS_CLIENT_AUTH")),
                 Map.entry("ECHO_TLS_ENGINE", r.env("ECHO_TLS_ENGINE")),
                 Map.entry("ECHO_TLS_CONFIGURATION_NAME", r.env("ECHO_TLS_CONFIGURATION_NAME")),

@@ -59,6 +59,11 @@ class LoadClientOverTlsTest {
     }
 
     @Test
+    void floodThatDoesNotReadThenReadsEverything() {
+        passes("flood", "-c", "20", "-s", "512KiB", "--hold", "500ms");
+    }
+
+    @Test
     void aServerNameTheCertificateDoesNotCoverFailsTheRun() {
         Outcome outcome = LoadClientVerificationTest.load("bulk", "-c", "1", "-s", "1KiB", "--target",
                 "127.0.0.1:" + server.tlsPort(), "--timeout", "5s", "--progress", "0", "--tls", "--tls-ca",

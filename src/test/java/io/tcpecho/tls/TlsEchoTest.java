@@ -125,9 +125,19 @@ class TlsEchoTest {
 
     @Test
     void aClientThatDoesNotTrustTheCertificateFailsItsHandshake() {
+        String failed = "echo_tls_handshake_failures_total{reason=\"failed\"}";
+        double before = scrape().value(failed);
         SSLContext strangers = TestCertificates.generate("tls-echo-stranger", "stranger").clientContext(null);
         assertThatThrownBy(() -> EchoClient.connectTls(server.tlsPort(), strangers, null).close())
                 .isInstanceOf(SSLHandshakeException.class);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape().value(failed)).isEqualTo(before + 1));
+    }
+
+    @Test
+    void closeNotifyAloneEndsTheInputAndTheClientReadsOnToTheServersCloseNotify() throws Exception {
+        byte[] payload = EchoClient.randomBytes(500_000, 5);
+        // Netty's client: it can send close_notify and keep its TCP side open, which SSLSocket cannot.
+        assertSameBytes(CloseNotifyClient.echo(server.tlsPort(), certificates.trustFile(), payload), payload);
     }
 
     @Test
