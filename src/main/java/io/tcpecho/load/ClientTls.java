@@ -2,8 +2,11 @@ package io.tcpecho.load;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.util.List;
 
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
@@ -79,16 +82,23 @@ final class ClientTls {
         return enabled;
     }
 
-    /** A TLS handler for one connection to {@code target}, asking for the server name if there is one. */
+    /**
+     * A TLS handler for one connection to {@code target}, asking for the server name if there is one. Every connection
+     * makes a full handshake: the engine is not told the peer's host and port, which the JDK keys the sessions it
+     * resumes by, so a churn run measures handshakes, not resumptions.
+     */
     SslHandler newHandler(ByteBufAllocator allocator, InetSocketAddress target) {
         String name = serverName != null ? serverName
                 : NetUtil.isValidIpV4Address(target.getHostString()) || NetUtil.isValidIpV6Address(target.getHostString())
                         ? null : target.getHostString();
-        SslHandler handler = name == null ? context.newHandler(allocator) : context.newHandler(allocator, name, target.getPort());
-        if (name != null && !insecure) {
-            // Check that the certificate is the name's, as any TLS client should.
-            var parameters = handler.engine().getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        SslHandler handler = context.newHandler(allocator);
+        if (name != null) {
+            SSLParameters parameters = handler.engine().getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(name)));
+            if (!insecure) {
+                // Check that the certificate is the name's (the JDK checks it against the SNI name), as any client should.
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
             handler.engine().setSSLParameters(parameters);
         }
         return handler;

@@ -70,12 +70,12 @@ class MutualTlsTest {
         double opened = Prometheus.scrape(metrics).value("echo_connections_opened_total");
         try (LogLines log = LogLines.of("io")) {
             // TLS 1.3: the client's side of the handshake may complete before the server checked its certificate;
-            // the server's alert then ends the connection at the first read. Either way, no echo.
+            // the server's alert then ends the connection at the first read or write. Either way, no echo.
             try (EchoClient client = EchoClient.connectTls(server.tlsPort(), context, null)) {
                 client.write(new byte[] { 1 });
                 assertThat(client.socket().getInputStream().read()).isEqualTo(-1);
             } catch (IOException rejected) {
-                assertThat(rejected).hasMessageContaining("certificate");
+                // The server's alert, or a broken pipe when its close came first: the server's count below says why.
             }
             await().atMost(Duration.ofSeconds(5))
                     .untilAsserted(() -> assertThat(Prometheus.scrape(metrics).value(series)).isEqualTo(before + 1));
