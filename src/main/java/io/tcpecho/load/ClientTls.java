@@ -2,9 +2,8 @@ package io.tcpecho.load;
 
 import java.io.File;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
@@ -44,6 +43,8 @@ final class ClientTls {
     File key;
 
     private SslContext context;
+    /** Unique per connection: see {@link #newHandler}. */
+    private final AtomicInteger sessionKeys = new AtomicInteger();
 
     /**
      * Checks the options and builds the TLS context.
@@ -84,21 +85,20 @@ final class ClientTls {
 
     /**
      * A TLS handler for one connection to {@code target}, asking for the server name if there is one. Every connection
-     * makes a full handshake: the engine is not told the peer's host and port, which the JDK keys the sessions it
-     * resumes by, so a churn run measures handshakes, not resumptions.
+     * makes a full handshake, so that a churn run measures handshakes, not resumptions: the JDK resumes a session (from
+     * the tickets TLS 1.3 servers send after the handshake) for the same host and port, and the port the engine is
+     * given serves only as that key, so each connection gets one of its own.
      */
     SslHandler newHandler(ByteBufAllocator allocator, InetSocketAddress target) {
         String name = serverName != null ? serverName
                 : NetUtil.isValidIpV4Address(target.getHostString()) || NetUtil.isValidIpV6Address(target.getHostString())
                         ? null : target.getHostString();
-        SslHandler handler = context.newHandler(allocator);
-        if (name != null) {
+        SslHandler handler = name == null ? context.newHandler(allocator)
+                : context.newHandler(allocator, name, sessionKeys.getAndIncrement() & Integer.MAX_VALUE);
+        if (name != null && !insecure) {
+            // Check that the certificate is the name's, as any TLS client should.
             SSLParameters parameters = handler.engine().getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(name)));
-            if (!insecure) {
-                // Check that the certificate is the name's (the JDK checks it against the SNI name), as any client should.
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            }
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
             handler.engine().setSSLParameters(parameters);
         }
         return handler;
