@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 import jakarta.inject.Inject;
 
@@ -23,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.NonReadingClient;
 import io.tcpecho.testing.Prometheus;
 
 /** The echo contract, end to end over loopback sockets against the running service. */
@@ -84,7 +83,7 @@ class EchoSemanticsTest {
             client.socket().setReceiveBufferSize(16 * 1024);
             CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
             // Let the sender fill every buffer while nothing is read: the server stops reading.
-            awaitSteady(() -> (long) scrape().value("echo_bytes_received_total"));
+            NonReadingClient.awaitSteady(() -> (long) scrape().value("echo_bytes_received_total"));
             byte[] echoed = client.readToEnd(16 * 1024, Duration.ofMillis(1));
             sent.get(60, TimeUnit.SECONDS);
             assertThat(echoed).hasSize(payload.length).isEqualTo(payload);
@@ -98,22 +97,7 @@ class EchoSemanticsTest {
         try (EchoClient client = EchoClient.connect(server.port())) {
             client.socket().setReceiveBufferSize(64 * 1024);
             double receivedBefore = scrape().value("echo_bytes_received_total");
-            AtomicLong written = new AtomicLong();
-            byte[] chunk = EchoClient.randomBytes(64 * 1024, 64);
-            Thread writer = new Thread(() -> {
-                try {
-                    while (written.get() < 1024L * MIB) {
-                        client.socket().getOutputStream().write(chunk);
-                        written.addAndGet(chunk.length);
-                    }
-                } catch (Exception stoppedByClose) {
-                    // the test closes the socket when it is done
-                }
-            }, "non-reading-client");
-            writer.setDaemon(true);
-            writer.start();
-
-            long stalledAt = awaitSteady(written::get);
+            long stalledAt = NonReadingClient.writeUntilStalled(client);
             double serverRead = scrape().value("echo_bytes_received_total") - receivedBefore;
             // The server stopped reading, so what it holds cannot grow.
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
@@ -131,7 +115,7 @@ class EchoSemanticsTest {
         try (EchoClient client = EchoClient.connect(server.port())) {
             CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
             // The server stops reading while its queue is full, so the sender blocks.
-            awaitSteady(() -> (long) scrape().value("echo_bytes_received_total"));
+            NonReadingClient.awaitSteady(() -> (long) scrape().value("echo_bytes_received_total"));
             assertThat(sent).isNotDone();
             byte[] echoed = client.readToEnd();
             sent.get(60, TimeUnit.SECONDS);
@@ -201,13 +185,4 @@ class EchoSemanticsTest {
     }
 
     /** Waits until {@code count} has not moved for a second, and returns where it stopped. */
-    private static long awaitSteady(LongSupplier count) {
-        long[] last = { -1 };
-        return await("a steady count").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    long previous = last[0];
-                    last[0] = count.getAsLong();
-                    return last[0] == previous ? last[0] : -1;
-                }, at -> at >= 0);
-    }
 }

@@ -27,6 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
+import io.tcpecho.testing.NonReadingClient;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.TestCertificates;
 import io.tcpecho.testing.TlsProfile;
@@ -72,6 +73,21 @@ class TlsEchoTest {
             byte[] echoed = client.readToEnd(16 * 1024, Duration.ofMillis(1));
             sent.get(60, TimeUnit.SECONDS);
             assertSameBytes(echoed, payload);
+        }
+    }
+
+    @Test
+    void aTlsClientThatDoesNotReadStallsTheServerInsteadOfGrowingIt() throws Exception {
+        try (EchoClient client = EchoClient.connectTls(server.tlsPort(), clientContext(), null)) {
+            client.socket().setReceiveBufferSize(64 * 1024);
+            double receivedBefore = scrape().value("echo_bytes_received_total");
+            long stalledAt = NonReadingClient.writeUntilStalled(client);
+            // Inside TLS too the server stops reading while its echo is queued: megabytes, not the GiB tried.
+            assertThat(stalledAt).isLessThan(64L * MIB);
+            assertThat(scrape().value("echo_bytes_received_total") - receivedBefore).isLessThan(32.0 * MIB);
+            assertThat(scrape().value("echo_memory_held_bytes")).isLessThan(4.0 * MIB);
+            // The writer blocks inside SSLSocket holding its write lock, which close() would wait for: end TCP first.
+            client.underlyingSocket().close();
         }
     }
 
