@@ -1,5 +1,6 @@
 package io.tcpecho.echo;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -12,15 +13,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.ProxyProtocolMode;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.proxy.ProxyHeader;
+import io.tcpecho.proxy.ProxyV2Layout;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -30,8 +32,10 @@ import io.vertx.core.net.NetSocket;
  * Three handlers go in front of Vert.x's: a {@link Signature} check, Netty's {@link HAProxyMessageDecoder}, and a
  * {@link Header} catcher; each leaves the pipeline when its part is done. The check decides from the first bytes
  * (at most twelve) whether a header comes: in required mode a connection that cannot be one is closed at once,
- * instead of waiting for the timeout; in optional mode it is echoed as it is. The decoder does the parsing, TLVs
- * included. Vert.x's own {@code setUseProxyProtocol} would do the parsing too, but drops the TLVs, reports a bad
+ * instead of waiting for the timeout; in optional mode it is echoed as it is. A v2 header it holds until it is
+ * complete, and lets through only if its lengths add up ({@link ProxyV2Layout}). The decoder does the parsing, TLVs
+ * included. Whatever goes wrong before the header is done ends here, counted by reason: nothing reaches Vert.x,
+ * which would log each such connection as an error. Vert.x's own {@code setUseProxyProtocol} would do the parsing too, but drops the TLVs, reports a bad
  * header only to the server's exception handler (it could be neither counted nor logged per reason here) and has
  * no optional mode.
  * <p>
@@ -46,6 +50,8 @@ public final class ProxyProtocolReader {
      * small (Netty's default allows 64 KiB per connection).
      */
     private static final int MAX_TLV_BYTES = 4096;
+    /** The longest v2 header the decoder takes: the fixed part, UNIX addresses (the longest) and the TLVs. */
+    private static final int MAX_V2_HEADER = ProxyV2Layout.FIXED_PART + 216 + MAX_TLV_BYTES;
     private static final String SIGNATURE = "echo-proxy-signature";
     private static final String DECODER = "echo-proxy-decoder";
     private static final String HEADER = "echo-proxy-header";
@@ -105,16 +111,23 @@ public final class ProxyProtocolReader {
     }
 
     private void reject(ProxyRejection rejection) {
+        reject(rejection, null);
+    }
+
+    /** @param detail what exactly was wrong, for the log; null when the reason says it all */
+    private void reject(ProxyRejection rejection, String detail) {
         if (done) {
             return;
         }
         finish();
         metrics.proxyRejected(rejection);
+        String what = detail == null ? rejection.description() : rejection.description() + " (" + detail + ")";
         if (rejection.firstTime()) {
             LOG.warnf("Closed a connection from %s unechoed: %s (echo.proxy-protocol=%s). Further such connections are "
                     + "only counted, in echo_proxy_protocol_rejected_total{reason=\"%s\"}", ClientOrigin.format(peer()),
-                    rejection.description(),
-                    optional ? "optional" : "required", rejection.tag());
+                    what, optional ? "optional" : "required", rejection.tag());
+        } else {
+            LOG.debugf("Closed a connection from %s unechoed: %s", ClientOrigin.format(peer()), what);
         }
         channel.pipeline().firstContext().close();
     }
@@ -133,7 +146,10 @@ public final class ProxyProtocolReader {
         }
     }
 
-    /** Decides from the first bytes whether a header comes; holds them (at most a signature's length) until then. */
+    /**
+     * Decides from the first bytes whether a header comes, and holds them until then: at most a signature's length,
+     * or for v2 the whole header, whose lengths it checks before the decoder parses it.
+     */
     private final class Signature extends ChannelInboundHandlerAdapter {
         private static final byte[] V1 = { 'P', 'R', 'O', 'X', 'Y', ' ' };
         private static final byte[] V2 = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
@@ -165,8 +181,24 @@ public final class ProxyProtocolReader {
                 } else {
                     reject(ProxyRejection.MISSING);
                 }
-            } else if (seen.readableBytes() >= (v1 ? V1.length : V2.length)) {
+            } else if (v1 && seen.readableBytes() >= V1.length) {
                 passOn(false);
+            } else if (v2 && seen.readableBytes() >= ProxyV2Layout.FIXED_PART) {
+                checkV2();
+            }
+        }
+
+        private void checkV2() {
+            int length = ProxyV2Layout.length(seen);
+            if (length > MAX_V2_HEADER) {
+                reject(ProxyRejection.INVALID, "a v2 header of %d bytes, more than the %d allowed".formatted(length, MAX_V2_HEADER));
+            } else if (seen.readableBytes() >= length) {
+                String problem = ProxyV2Layout.problem(seen);
+                if (problem == null) {
+                    passOn(false);
+                } else {
+                    reject(ProxyRejection.INVALID, problem);
+                }
             }
         }
 
@@ -248,13 +280,14 @@ public final class ProxyProtocolReader {
             }
         }
 
+        /** Before the header is done, a failure is the header's: the decoder's refusal, or the peer's reset. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof HAProxyProtocolException) {
-                LOG.debugf("Malformed PROXY protocol header from %s: %s", ClientOrigin.format(peer()), cause.getMessage());
-                reject(ProxyRejection.INVALID);
+            if (cause instanceof IOException) {
+                reject(ProxyRejection.INCOMPLETE, cause.getMessage());
             } else {
-                ctx.fireExceptionCaught(cause);
+                Throwable reported = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+                reject(ProxyRejection.INVALID, reported.getMessage());
             }
         }
 

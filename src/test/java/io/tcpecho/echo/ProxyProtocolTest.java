@@ -171,6 +171,30 @@ class ProxyProtocolTest {
                 0x54, 0x0A, 0x99, 0x11, 0x00, 0x00)));
     }
 
+    /**
+     * A TLV whose length runs past the header made Netty's decoder throw midway: Vert.x logged an ERROR for every such
+     * connection, counted it as incomplete, and the TLVs read before it were never released.
+     */
+    @Test
+    void aTlvLongerThanItsHeaderIsInvalidAndNoError() throws Exception {
+        byte[] sslTlvOf500 = v2WithTlvs(0x20, 0x01, 0xF4, 0x01, 0x00);
+        byte[] subTlvOf9000 = v2WithTlvs(0x01, 0x00, 0x02, 'h', '2', 0x20, 0x00, 0x0C, 0x01, 0x00, 0x00, 0x00, 0x00,
+                0x22, 0x23, 0x28, 'C', 'N', '=', 'x');
+        try (LogLines log = LogLines.all()) {
+            assertRejected("invalid", client -> client.write(sslTlvOf500));
+            assertRejected("invalid", client -> client.write(subTlvOf9000));
+            assertThat(log.at(java.util.logging.Level.SEVERE)).as("no ERROR").isEmpty();
+            assertThat(log.thrown()).as("no stack trace").isEmpty();
+        }
+    }
+
+    /** A v2 header for TCP4 from 203.0.113.1:1 to 198.51.100.1:7 followed by {@code tlvs}, its length counting them. */
+    private static byte[] v2WithTlvs(int... tlvs) {
+        int[] head = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0x00,
+                12 + tlvs.length, 203, 0, 113, 1, 198, 51, 100, 1, 0x00, 0x01, 0x00, 0x07 };
+        return bytes(java.util.stream.IntStream.concat(java.util.Arrays.stream(head), java.util.Arrays.stream(tlvs)).toArray());
+    }
+
     @Test
     void aHeaderThatNeverCompletesTimesOutAndIsCounted() throws Exception {
         assertRejected("timeout", client -> client.write("PROXY TCP4 203.0.113.9".getBytes(StandardCharsets.US_ASCII)));
