@@ -17,6 +17,11 @@ public enum CloseReason {
      * was not reading its echo, kept growing (the last line behind the memory budget; see MemoryBudget).
      */
     SHED("shed"),
+    /**
+     * The client broke its protocol after the connection began, such as a TLS renegotiation or a corrupt TLS record
+     * (echo_tls_handshake_failures_total says which): closed at once, logged once per kind.
+     */
+    PROTOCOL_ERROR("protocol_error"),
     /** Still open when the drain timeout of a graceful shutdown ran out. */
     SHUTDOWN("shutdown"),
     /** An unexpected failure on this connection (logged once, without affecting others). */

@@ -27,7 +27,7 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
             PodIdentity pod, TlsListener tls) {
         this.tls = tls;
         Optional<AccessLog> accessLog = config.accessLog() ? Optional.of(new AccessLog(pod)) : Optional.empty();
-        this.services = new ConnectionServices(config, metrics, registry, budget, accessLog);
+        this.services = new ConnectionServices(config, metrics, registry, budget, accessLog, tls);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.tcpecho.echo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.jboss.logging.Logger;
 
@@ -16,6 +17,7 @@ import io.tcpecho.memory.BufferMemoryEstimator;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsHalfClose;
+import io.tcpecho.tls.TlsListener;
 import io.tcpecho.tls.TlsSession;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
@@ -73,7 +75,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
         services.metrics().opened();
         CloseReason refused = services.registry().admit(this, clientAddress());
         // The channel's own close future, unlike Vert.x's close handler, also reports a close that came first.
-        channel.closeFuture().addListener(closed -> closed());
+        channel.closeFuture().addListener(closed -> closedSoon());
         if (refused != null) {
             abort(refused);
             return;
@@ -239,7 +241,13 @@ final class EchoConnection implements MemoryBudget.Waiter {
     }
 
     private void failed(Throwable failure) {
-        if (failure instanceof IOException) {
+        if (tls.isPresent() && TlsListener.isTlsFailure(failure)) {
+            // The client broke TLS (a renegotiation, a corrupt record): its fault, counted and logged once per reason.
+            services.tls().handshakeFailed(failure);
+            if (reason == null) {
+                reason = CloseReason.PROTOCOL_ERROR;
+            }
+        } else if (failure instanceof IOException) {
             // Resets and broken pipes are the client's business: count them, no stack trace.
             LOG.debugf("Connection from %s failed: %s", origin, failure);
             if (reason == null) {
@@ -250,6 +258,18 @@ final class EchoConnection implements MemoryBudget.Waiter {
             if (reason == null) {
                 reason = CloseReason.ERROR;
             }
+        }
+    }
+
+    /**
+     * Accounts for the close one task later: a failure that closed the channel (TLS's alert on a refused renegotiation)
+     * reaches {@link #failed} only after the close, and names the reason.
+     */
+    private void closedSoon() {
+        try {
+            channel.eventLoop().execute(this::closed);
+        } catch (RejectedExecutionException stopping) {
+            closed();
         }
     }
 

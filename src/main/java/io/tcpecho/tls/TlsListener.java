@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import javax.net.ssl.SSLException;
+
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
@@ -46,6 +48,12 @@ import io.vertx.core.net.SSLOptions;
 public class TlsListener {
 
     private static final Logger LOG = Logger.getLogger(TlsListener.class);
+    /**
+     * The JDK's switch for refusing client-initiated renegotiation (TLS 1.2; 1.3 has none). It reads it once, at the
+     * first server-side handshake in the process, so it is set before the listener opens. Netty's OpenSSL engine refuses
+     * it always.
+     */
+    static final String REFUSE_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
     private final EchoConfig.Tls config;
     private final TlsConfigurationRegistry registry;
@@ -79,6 +87,9 @@ public class TlsListener {
      */
     public NetServerOptions options(NetServerOptions plain) {
         TlsConfiguration tls = configuration();
+        if (System.getProperty(REFUSE_RENEGOTIATION) == null) {
+            System.setProperty(REFUSE_RENEGOTIATION, "true");
+        }
         int port = config.port().getAsInt();
         // A negative port is a random one shared by all instances; -1 is the plain listener's.
         NetServerOptions options = new NetServerOptions(plain).setPort(port == 0 ? -2 : port);
@@ -91,8 +102,9 @@ public class TlsListener {
 
     /** For the start-up line. */
     public String describe() {
-        return "engine %s, certificate %s, client certificates %s, TLS configuration '%s' %s".formatted(
-                engineName(), served.describe(), config.clientAuth().name().toLowerCase(), config.configurationName(),
+        return "engine %s, certificate %s, client certificates %s, %s, TLS configuration '%s' %s".formatted(
+                engineName(), served.describe(), config.clientAuth().name().toLowerCase(), renegotiation(),
+                config.configurationName(),
                 reloadPeriod.map(period -> "reloaded every " + period.toString().substring(2).toLowerCase())
                         .orElse("not reloaded (set " + property("reload-period") + ")"));
     }
@@ -127,12 +139,31 @@ public class TlsListener {
         return session;
     }
 
-    /** A connection failed its handshake (Vert.x reports it to the server, as the connection never opened). */
+    private String renegotiation() {
+        return config.engine() == TlsEngine.JDK && !Boolean.getBoolean(REFUSE_RENEGOTIATION)
+                ? "client-initiated renegotiation ALLOWED (-D" + REFUSE_RENEGOTIATION + "=false)"
+                : "client-initiated renegotiation refused";
+    }
+
+    /** Whether {@code failure} of an established connection came from its TLS (a renegotiation, a corrupt record). */
+    public static boolean isTlsFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A connection failed its handshake (Vert.x reports it to the server, as the connection never opened), or its TLS
+     * failed later (a refused renegotiation): counted by reason, logged once per reason.
+     */
     public void handshakeFailed(Throwable failure) {
         HandshakeFailure reason = HandshakeFailure.of(failure);
         metrics.failed(reason);
         if (reason.firstTime()) {
-            LOG.warnf("Closed a TLS connection unechoed: %s (%s). Further such connections are only counted, in "
+            LOG.warnf("Closed a TLS connection: %s (%s). Further such connections are only counted, in "
                     + "echo_tls_handshake_failures_total{reason=\"%s\"}", reason.description(), failure.getMessage(), reason.tag());
         } else {
             LOG.debugf("TLS handshake failed (%s): %s", reason.tag(), failure);

@@ -27,7 +27,7 @@ public class TlsMetrics {
         this.registry = registry;
         for (HandshakeFailure failure : HandshakeFailure.values()) {
             failures.put(failure, Counter.builder("echo.tls.handshake.failures")
-                    .description("Connections to the TLS listener closed before the echo because their handshake failed, by reason")
+                    .description("Connections to the TLS listener closed by a failed or refused handshake, by reason: before the echo, or a renegotiation during it")
                     .tag("reason", failure.tag())
                     .register(registry));
         }

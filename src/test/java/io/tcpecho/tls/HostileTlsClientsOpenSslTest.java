@@ -1,0 +1,17 @@
+package io.tcpecho.tls;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link HostileTlsClientsTest} with echo.tls.engine=openssl, which refuses renegotiation in words of its own. */
+@QuarkusTest
+@TestProfile(HostileTlsClientsOpenSslTest.OnOpenSsl.class)
+class HostileTlsClientsOpenSslTest extends HostileTlsClientsTest {
+
+    public static class OnOpenSsl extends Tls12 {
+        @Override
+        protected String engine() {
+            return "openssl";
+        }
+    }
+}
