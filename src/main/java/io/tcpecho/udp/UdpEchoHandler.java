@@ -3,6 +3,9 @@ package io.tcpecho.udp;
 import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -10,7 +13,10 @@ import io.netty.channel.socket.DatagramPacket;
 /**
  * Sends each datagram back to its sender, the same buffer without a copy, unless the {@link UdpGuard} says no or
  * the socket's send queue is full (a UDP echo never queues: a datagram that cannot go now is dropped and counted).
+ * One handler serves every socket of the UDP echo, all on one event loop: the wildcard one and, beside it, the
+ * {@link LocalAddressSockets}, from which replies to what reached the wildcard one leave.
  */
+@ChannelHandler.Sharable
 final class UdpEchoHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger LOG = Logger.getLogger(UdpEchoHandler.class);
@@ -18,6 +24,7 @@ final class UdpEchoHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private final UdpGuard guard;
     private final UdpMetrics metrics;
+    private volatile LocalAddressSockets localSockets;
 
     UdpEchoHandler(UdpGuard guard, UdpMetrics metrics) {
         super(false);
@@ -30,19 +37,39 @@ final class UdpEchoHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         int bytes = packet.content().readableBytes();
         metrics.received(bytes);
         UdpDrop drop = guard.check(packet.sender(), System.nanoTime());
-        if (drop == null && !ctx.channel().isWritable()) {
-            drop = UdpDrop.SEND_QUEUE_FULL;
-        }
         if (drop != null) {
             metrics.dropped(drop);
             packet.release();
             return;
         }
-        ctx.write(new DatagramPacket(rightSized(ctx, packet.content()), packet.sender())).addListener(written -> {
+        DatagramPacket reply = new DatagramPacket(rightSized(ctx, packet.content()), packet.sender());
+        LocalAddressSockets sockets = localSockets;
+        if (sockets != null && sockets.isWildcard(ctx.channel())) {
+            // Sent to an address that has no socket of its own yet: the reply must leave from that address.
+            sockets.replyFrom(packet.recipient()).addListener(from -> send((Channel) from.getNow(), reply, bytes, true));
+        } else {
+            send(ctx.channel(), reply, bytes, false);
+        }
+    }
+
+    /** @param flush whether to flush now, or at the end of the read (replies from the socket that read) */
+    private void send(Channel from, DatagramPacket reply, int bytes, boolean flush) {
+        if (!from.isWritable()) {
+            metrics.dropped(UdpDrop.SEND_QUEUE_FULL);
+            reply.release();
+            return;
+        }
+        ChannelFutureListener echoed = written -> {
             if (written.isSuccess()) {
                 metrics.echoed(bytes);
             }
-        });
+        };
+        (flush ? from.writeAndFlush(reply) : from.write(reply)).addListener(echoed);
+    }
+
+    /** From now on, replies to datagrams that reached the wildcard socket leave from their destination address. */
+    void replyFromDestinations(LocalAddressSockets sockets) {
+        this.localSockets = sockets;
     }
 
     /**

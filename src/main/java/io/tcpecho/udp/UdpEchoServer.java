@@ -46,6 +46,7 @@ public class UdpEchoServer {
     private final EchoConfig config;
     private final UdpMetrics metrics;
     private volatile Channel channel;
+    private volatile LocalAddressSockets localSockets;
 
     UdpEchoServer(Vertx vertx, EchoConfig config, UdpMetrics metrics) {
         this.vertx = vertx;
@@ -62,19 +63,32 @@ public class UdpEchoServer {
         EventLoopGroup group = EventLoops.group(vertx);
         boolean epoll = group instanceof EpollEventLoopGroup;
         UdpGuard guard = new UdpGuard(config.udp().ratePerSource(), config.udp().rateGlobal(), System.nanoTime());
+        UdpEchoHandler handler = new UdpEchoHandler(guard, metrics);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group.next())
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new UdpEchoHandler(guard, metrics));
-        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(config.host(), port));
+                .handler(handler);
+        InetSocketAddress address = new InetSocketAddress(config.host(), port);
+        boolean wildcard = LocalAddressSockets.needed(address.getAddress());
+        if (wildcard) {
+            LocalAddressSockets.askForDestinations(bootstrap, epoll);
+        }
+        ChannelFuture bound = bootstrap.bind(address);
         if (!bound.await(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || !bound.isSuccess()) {
             throw ListenFailure.of(config.host() + ":" + port + "/udp", "echo.udp.port",
                     bound.cause() == null ? new TimeoutException("no bind within " + BIND_TIMEOUT) : bound.cause());
         }
         channel = bound.channel();
-        LOG.infof("UDP echo listening on %s:%d (%s), %d datagrams/s per source, %d in all", config.host(), port(),
-                epoll ? "epoll" : "nio", config.udp().ratePerSource(), config.udp().rateGlobal());
+        if (wildcard) {
+            localSockets = LocalAddressSockets.open(vertx, metrics, channel, bootstrap);
+            handler.replyFromDestinations(localSockets);
+        }
+        LOG.infof("UDP echo listening on %s:%d (%s), %d datagrams/s per source, %d in all%s", config.host(), port(),
+                epoll ? "epoll" : "nio", config.udp().ratePerSource(), config.udp().rateGlobal(), wildcard
+                        ? ", replies from the address each datagram was sent to (a socket for each of %d local addresses so far)"
+                                .formatted(localSockets.bound())
+                        : "");
     }
 
     /** The bound port; 0 when the listener is off. */
@@ -88,6 +102,10 @@ public class UdpEchoServer {
         if (bound != null) {
             channel = null;
             bound.close().awaitUninterruptibly(BIND_TIMEOUT.toMillis());
+            if (localSockets != null) {
+                localSockets.close();
+                localSockets = null;
+            }
         }
     }
 }
