@@ -14,7 +14,9 @@ enum UdpDrop {
     /** Over echo.udp.rate-global. */
     RATE_GLOBAL("rate_global"),
     /** The socket's send queue is full: the echo would have to wait in memory. */
-    SEND_QUEUE_FULL("send_queue_full");
+    SEND_QUEUE_FULL("send_queue_full"),
+    /** An empty datagram on the NIO transport, which cannot send an empty one (epoll can, and does). */
+    EMPTY_ON_NIO("empty_on_nio");
 
     private final String tag;
 

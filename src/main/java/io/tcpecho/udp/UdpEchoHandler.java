@@ -1,5 +1,9 @@
 package io.tcpecho.udp;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
 import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
@@ -9,6 +13,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 
 /**
  * Sends each datagram back to its sender, the same buffer without a copy, unless the {@link UdpGuard} says no or
@@ -21,6 +27,7 @@ final class UdpEchoHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger LOG = Logger.getLogger(UdpEchoHandler.class);
     private static final int SMALL = 1024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
 
     private final UdpGuard guard;
     private final UdpMetrics metrics;
@@ -59,12 +66,35 @@ final class UdpEchoHandler extends SimpleChannelInboundHandler<DatagramPacket> {
             reply.release();
             return;
         }
+        if (bytes == 0) {
+            sendEmpty(from, reply.recipient());
+            reply.release();
+            return;
+        }
         ChannelFutureListener echoed = written -> {
             if (written.isSuccess()) {
                 metrics.echoed(bytes);
             }
         };
         (flush ? from.writeAndFlush(reply) : from.write(reply)).addListener(echoed);
+    }
+
+    /**
+     * RFC 862 answers every datagram, an empty one with an empty one; Netty's datagram channels silently skip
+     * zero-length writes, so on epoll the empty reply goes out by sendto(2) on the channel's own socket (a
+     * non-blocking call, on its event loop). NIO's channel hides its socket: there, an empty datagram gets no reply.
+     */
+    private void sendEmpty(Channel from, InetSocketAddress to) {
+        if (!(from instanceof UnixChannel unix && unix.fd() instanceof Socket socket)) {
+            metrics.dropped(UdpDrop.EMPTY_ON_NIO);
+            return;
+        }
+        try {
+            socket.sendTo(EMPTY, 0, 0, to.getAddress(), to.getPort());
+            metrics.echoed(0);
+        } catch (IOException e) {
+            LOG.debugf("UDP echo: the empty reply to %s failed: %s", to, e);
+        }
     }
 
     /** From now on, replies to datagrams that reached the wildcard socket leave from their destination address. */

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +25,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ResourceLeakDetector;
@@ -36,12 +40,15 @@ import io.tcpecho.fuzz.ProxyHeaderCases.Outcome;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
+import io.tcpecho.whoami.WhoamiServer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Thousands of seeded PROXY protocol headers, valid, broken on purpose and randomly mutated, each on a real
  * connection to {@code echo.proxy-protocol=required}: every one is used with exactly the payload echoed after it, or
  * closed unechoed and counted under the reason it deserves; nothing is logged as an error, no buffer leaks (Netty's
- * leak detector watches every buffer meanwhile), and the server echoes on afterwards.
+ * leak detector watches every buffer meanwhile), and the server echoes on afterwards. And a thousand connections of
+ * each rejection, on the echo and the whoami listener, log at most one WARN per reason.
  */
 @QuarkusTest
 @TestProfile(ProxyProtocolFuzzTest.Required.class)
@@ -50,16 +57,21 @@ class ProxyProtocolFuzzTest {
     /** Printed by a failure, so that a run can be repeated: {@code -Dfuzz.seed=...}. */
     private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
     private static final int CASES = Integer.getInteger("fuzz.cases", 3000);
+    private static final int FLOOD = 1000;
 
     public static class Required implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.proxy-protocol", "required", "echo.proxy-protocol-timeout", "5s");
+            // No case waits for the timeout (each ends with FIN), but the flood of silent clients.
+            return Map.of("echo.proxy-protocol", "required", "echo.proxy-protocol-timeout", "1s");
         }
     }
 
     @Inject
     EchoServer server;
+
+    @Inject
+    WhoamiServer whoami;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
@@ -99,6 +111,70 @@ class ProxyProtocolFuzzTest {
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /**
+     * The log-flood rule on both listeners that read PROXY protocol headers: a thousand connections of each rejection
+     * (missing, invalid, incomplete, timeout) are counted, logged at most once per reason, and the listener serves on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "echo", "whoami" })
+    void aThousandOfEachRejectionAreCountedAndLoggedOncePerReason(String listener) throws Exception {
+        int port = listener.equals("echo") ? server.port() : whoami.port();
+        byte[] missing = "hello\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] invalid = "PROXY TCP4 not-an-address\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] incomplete = "PROXY TCP4 203.0.113".getBytes(StandardCharsets.US_ASCII);
+        Prometheus before = Prometheus.scrape(metrics);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Socket> silent = new ArrayList<>();
+        try (LogLines log = LogLines.all()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < FLOOD; i++) {
+                done.add(clients.submit(() -> sendAndEnd(port, missing)));
+                done.add(clients.submit(() -> sendAndEnd(port, invalid)));
+                done.add(clients.submit(() -> sendAndEnd(port, incomplete)));
+                silent.add(EchoClient.connect(port).socket());
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Prometheus after = Prometheus.scrape(metrics);
+                for (String reason : List.of("missing", "invalid", "incomplete", "timeout")) {
+                    assertThat(delta(before, after, rejected(reason))).as(reason).isEqualTo(FLOOD);
+                }
+            });
+            ProxyHeaderCases cases = new ProxyHeaderCases(2);
+            Case valid = cases.generate(50).stream().filter(c -> c.outcome() == Outcome.ECHO).findFirst().orElseThrow();
+            try (EchoClient client = EchoClient.connect(port)) {
+                client.write(valid.header());
+                client.write(missing);
+                client.socket().shutdownOutput();
+                String answer = new String(client.readToEnd(), StandardCharsets.UTF_8);
+                if (listener.equals("echo")) {
+                    assertThat(answer).as("echoed after the flood").isEqualTo("hello\n");
+                } else {
+                    assertThat(new JsonObject(answer).getString("pod")).as("answered after the flood").isNotBlank();
+                }
+            }
+            log.assertNoFlood(4);
+        } finally {
+            clients.shutdownNow();
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+    }
+
+    private static Void sendAndEnd(int port, byte[] bytes) throws Exception {
+        try (EchoClient client = EchoClient.connect(port)) {
+            client.write(bytes);
+            client.socket().shutdownOutput();
+            readToEnd(client.socket().getInputStream());
+        } catch (IOException closedFirst) {
+            // the server's close may come first: its count says why
+        }
+        return null;
     }
 
     private void runBatch(Outcome expected, List<Case> cases, ProxyHeaderCases generator, ExecutorService clients)

@@ -1,0 +1,139 @@
+package io.tcpecho.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.LogLines;
+import io.tcpecho.testing.Prometheus;
+import io.tcpecho.udp.UdpEchoServer;
+
+/**
+ * The UDP guard's inputs, seeded: datagrams of random sizes (0 to 65,507 bytes) and contents from random loopback
+ * sources and ports, well-known service ports among them (hundreds from each). Every datagram from an ordinary port
+ * comes back exactly, to its own socket; none from a service port does, and each is counted; nothing is logged.
+ */
+@QuarkusTest
+class UdpFuzzTest {
+
+    private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
+    private static final int DATAGRAMS = Integer.getInteger("fuzz.datagrams", 2000);
+    private static final int[] SERVICE_PORTS = { 7, 9, 13, 17, 19, 37, 53, 69, 111, 123, 137, 161, 389, 520, 1900, 5353,
+            11211 };
+
+    @Inject
+    UdpEchoServer server;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @Test
+    void everyDatagramIsEchoedExactlyOrDroppedForItsSourcePort() throws Exception {
+        Random random = new Random(SEED);
+        InetSocketAddress echo = new InetSocketAddress(EchoClient.HOST, server.port());
+        Prometheus before = Prometheus.scrape(metrics);
+        List<DatagramChannel> unanswered = new ArrayList<>();
+        int fromServicePorts = 0;
+        try (LogLines log = LogLines.all()) {
+            for (int i = 0; i < DATAGRAMS; i++) {
+                boolean service = random.nextInt(4) == 0;
+                // Sources spread over 127.0.0.0/8, a few datagrams each: no per-source rate is reached.
+                String source = "127.%d.%d.%d".formatted(1 + random.nextInt(250), random.nextInt(256), 1 + random.nextInt(254));
+                int port = service ? SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)] : 1024 + random.nextInt(64_000);
+                DatagramChannel channel = bind(source, port);
+                if (channel == null) {
+                    continue; // that port is taken here
+                }
+                byte[] payload = new byte[size(random)];
+                random.nextBytes(payload);
+                channel.send(ByteBuffer.wrap(payload), echo);
+                if (service) {
+                    unanswered.add(channel);
+                    fromServicePorts++;
+                } else {
+                    // One at a time: a burst of large datagrams would overflow the server's socket buffer.
+                    assertEchoed(channel, payload);
+                    channel.close();
+                }
+            }
+            // Every reply the server sent has arrived by now (one event loop answers in order): these got none.
+            ByteBuffer none = ByteBuffer.allocate(16);
+            for (DatagramChannel channel : unanswered) {
+                channel.configureBlocking(false);
+                assertThat(channel.receive(none)).as("seed %d: no reply to a service port", SEED).isNull();
+                channel.close();
+            }
+            int dropped = fromServicePorts;
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(delta(before,
+                    "echo_udp_dropped_total{reason=\"service_port\"}")).as("seed %d", SEED).isEqualTo(dropped));
+            assertThat(delta(before, "echo_udp_dropped_total{reason=\"rate_per_source\"}")
+                    + delta(before, "echo_udp_dropped_total{reason=\"rate_global\"}")).isZero();
+            log.assertNoFlood(0);
+        }
+    }
+
+    /** Mostly small datagrams, some up to the largest IPv4 carries, and empty ones. */
+    private static int size(Random random) {
+        return switch (random.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> 65_507 - random.nextInt(100);
+            case 2, 3 -> random.nextInt(65_508);
+            default -> random.nextInt(1500);
+        };
+    }
+
+    private static void assertEchoed(DatagramChannel channel, byte[] payload) throws IOException {
+        ByteBuffer reply = ByteBuffer.allocate(65_536);
+        channel.socket().setSoTimeout(5_000);
+        try {
+            receive(channel, reply);
+        } catch (SocketTimeoutException lost) {
+            throw new AssertionError("seed " + SEED + ": no reply to " + payload.length + " bytes", lost);
+        }
+        reply.flip();
+        byte[] echoed = new byte[reply.remaining()];
+        reply.get(echoed);
+        assertThat(echoed).as("seed %d: the reply to %d bytes", SEED, payload.length).isEqualTo(payload);
+    }
+
+    private static void receive(DatagramChannel channel, ByteBuffer into) throws IOException {
+        // A blocking DatagramChannel has no timeout of its own; its socket adaptor's receive honours SO_TIMEOUT.
+        DatagramPacket packet = new DatagramPacket(into.array(), into.capacity());
+        channel.socket().receive(packet);
+        into.position(packet.getLength());
+    }
+
+    private static DatagramChannel bind(String address, int port) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.socket().setReceiveBufferSize(1 << 20);
+        try {
+            channel.bind(new InetSocketAddress(address, port));
+            return channel;
+        } catch (IOException taken) {
+            channel.close();
+            return null;
+        }
+    }
+
+    private double delta(Prometheus before, String series) {
+        return Prometheus.scrape(metrics).value(series) - before.value(series);
+    }
+}
