@@ -2,10 +2,17 @@ package io.tcpecho.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.tcpecho.fault.FaultScenario;
+import io.tcpecho.fault.FaultSpec;
 import io.tcpecho.memory.MemoryBudget;
 
 /**
@@ -18,6 +25,8 @@ public final class EchoConfigValidator {
     static final long MIN_MEMORY_BUDGET = 1024 * 1024;
     /** A connection waiting for its header holds a file descriptor and is not yet counted by any limit. */
     static final Duration MAX_PROXY_PROTOCOL_TIMEOUT = Duration.ofMinutes(1);
+    /** A Kubernetes port name (IANA service name syntax, 15 characters), as the chart names each scenario's port. */
+    private static final Pattern SCENARIO_NAME = Pattern.compile("[a-z](?:[a-z0-9-]{0,13}[a-z0-9])?");
 
     private EchoConfigValidator() {
     }
@@ -34,14 +43,7 @@ public final class EchoConfigValidator {
 
     static List<String> problems(EchoConfig config, long directMemoryMax) {
         List<String> problems = new ArrayList<>();
-        range(problems, "echo.port", config.port(), 0, 65535);
-        config.whoami().port().ifPresent(port -> {
-            range(problems, "echo.whoami.port", port, 0, 65535);
-            if (port != 0 && port == config.port()) {
-                problems.add("Invalid configuration: echo.whoami.port=%d is echo.port too; give the whoami listener a port of its own"
-                        .formatted(port));
-            }
-        });
+        tcpPorts(problems, config);
         if (config.host().isBlank()) {
             problems.add("Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1");
         }
@@ -49,17 +51,16 @@ public final class EchoConfigValidator {
         notNegative(problems, "echo.idle-timeout", config.idleTimeout());
         config.udp().port().ifPresent(port -> range(problems, "echo.udp.port", port, 0, 65535));
         config.tls().port().ifPresent(port -> {
-            range(problems, "echo.tls.port", port, 0, 65535);
-            if (port != 0 && (port == config.port() || config.whoami().port().orElse(0) == port)) {
-                problems.add("Invalid configuration: echo.tls.port=%d is the port of another TCP listener; give the TLS echo a port of its own"
-                        .formatted(port));
-            }
             if (config.proxyProtocol() != ProxyProtocolMode.OFF) {
                 problems.add("Invalid configuration: echo.proxy-protocol=%s is not supported with echo.tls.port (the TLS listener "
                         .formatted(config.proxyProtocol().name().toLowerCase())
                         + "reads no PROXY protocol header yet); set echo.proxy-protocol=off or unset echo.tls.port");
             }
         });
+        if (config.tls().faultsBySni() && config.tls().port().isEmpty()) {
+            problems.add("Invalid configuration: echo.tls.faults-by-sni=true needs the TLS echo; set echo.tls.port");
+        }
+        faults(problems, config.faults());
         range(problems, "echo.udp.rate-per-source", config.udp().ratePerSource(), 1, 10_000_000);
         range(problems, "echo.udp.rate-global", config.udp().rateGlobal(), 1, 10_000_000);
         range(problems, "echo.max-connections", config.maxConnections(), 1, Integer.MAX_VALUE);
@@ -91,6 +92,48 @@ public final class EchoConfigValidator {
         range(problems, "echo.tcp.accept-backlog", config.tcp().acceptBacklog(), 1, 65535);
         keepAlive(problems, config.tcp());
         return problems;
+    }
+
+    /** Every TCP listener's port in range, and each its own (0, a free port, may repeat). */
+    private static void tcpPorts(List<String> problems, EchoConfig config) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("echo.port", config.port());
+        config.whoami().port().ifPresent(port -> ports.put("echo.whoami.port", port));
+        config.tls().port().ifPresent(port -> ports.put("echo.tls.port", port));
+        new TreeMap<>(config.faults().scenarios()).forEach((name, scenario) -> ports.put("echo.faults." + name + ".port",
+                scenario.port()));
+        config.faults().commandPort().ifPresent(port -> ports.put("echo.faults.command-port", port));
+        Map<Integer, String> taken = new HashMap<>();
+        ports.forEach((key, port) -> {
+            range(problems, key, port, 0, 65535);
+            String first = port == 0 ? null : taken.putIfAbsent(port, key);
+            if (first != null) {
+                problems.add("Invalid configuration: %s=%d is %s too; give each TCP listener a port of its own"
+                        .formatted(key, port, first));
+            }
+        });
+    }
+
+    /** Each scenario's faults in range and combinable, under names that can label metrics and name ports. */
+    private static void faults(List<String> problems, EchoConfig.Faults faults) {
+        new TreeMap<>(faults.scenarios()).forEach((name, scenario) -> {
+            String prefix = "echo.faults." + name;
+            if (!SCENARIO_NAME.matcher(name).matches()) {
+                problems.add(("Invalid configuration: %s: the scenario's name must be 1 to 15 lower-case letters, digits "
+                        + "and '-', beginning with a letter (it names the pod's port)").formatted(prefix));
+            }
+            FaultSpec.Builder spec = FaultScenario.faults(scenario);
+            spec.problems().forEach(problem -> problems.add("Invalid configuration: %s.%s".formatted(prefix, problem)));
+            if (spec.problems().isEmpty() && spec.build().isEmpty()) {
+                problems.add("Invalid configuration: %s has a port but no fault; set one of its faults (%s.latency=200ms, "
+                        .formatted(prefix, prefix) + "%s.refuse=true ...)".formatted(prefix));
+            }
+        });
+        Duration timeout = faults.commandTimeout();
+        if (timeout.toMillis() < 1 || timeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
+            problems.add("Invalid configuration: echo.faults.command-timeout=%s is out of range; allowed: 1ms to %s"
+                    .formatted(DurationFormat.format(timeout), DurationFormat.format(MAX_PROXY_PROTOCOL_TIMEOUT)));
+        }
     }
 
     /** The kernel takes whole seconds up to 32767 for the times and up to 127 probes (tcp(7)). */

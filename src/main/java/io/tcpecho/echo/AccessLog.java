@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import io.tcpecho.fault.ConnectionFaults;
 import io.tcpecho.identity.PodIdentity;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsSession;
@@ -30,7 +31,12 @@ final class AccessLog {
         this.pod = pod.name();
     }
 
-    void closed(ClientOrigin origin, Optional<TlsSession> tls, long received, long sent, long openNanos, CloseReason reason) {
+    /**
+     * @param scenario the fault scenario of the connection's listener or selection, null for none
+     * @param faults its faults, null when it had none (spared by the probability)
+     */
+    void closed(ClientOrigin origin, Optional<TlsSession> tls, long received, long sent, long openNanos, CloseReason reason,
+            String scenario, ConnectionFaults faults) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("client", ClientOrigin.format(origin.client()));
         fields.put("peer", ClientOrigin.format(origin.peer()));
@@ -41,6 +47,10 @@ final class AccessLog {
             fields.put("sni", session.serverName().orElse("-"));
             fields.put("client_subject", session.clientSubject().orElse("-"));
         });
+        if (scenario != null) {
+            fields.put("scenario", scenario);
+            fields.put("faults", faults == null ? "spared" : faults.describe());
+        }
         fields.put("received", Long.toString(received));
         fields.put("sent", Long.toString(sent));
         fields.put("duration_ms", Long.toString(TimeUnit.NANOSECONDS.toMillis(openNanos)));

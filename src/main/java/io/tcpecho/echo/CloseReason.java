@@ -22,6 +22,8 @@ public enum CloseReason {
      * (echo_tls_handshake_failures_total says which): closed at once, logged once per kind.
      */
     PROTOCOL_ERROR("protocol_error"),
+    /** Ended by a fault on purpose (echo.faults): reset, truncated, refused, stalled and closed, closed on FIN. */
+    FAULT("fault"),
     /** Still open when the drain timeout of a graceful shutdown ran out. */
     SHUTDOWN("shutdown"),
     /** An unexpected failure on this connection (logged once, without affecting others). */

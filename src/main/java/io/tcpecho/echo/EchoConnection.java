@@ -12,6 +12,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
+import io.tcpecho.fault.ConnectionFaults;
+import io.tcpecho.fault.DelayStage;
+import io.tcpecho.fault.FaultTarget;
 import io.tcpecho.memory.BudgetedReadSizes;
 import io.tcpecho.memory.BufferMemoryEstimator;
 import io.tcpecho.memory.MemoryBudget;
@@ -32,7 +37,7 @@ import io.vertx.core.net.impl.NetSocketInternal;
  * each is written back as it is and released by Netty once written, with no copy. Each write reports its
  * end, so that what the connection holds ({@link #queued}) and what was sent or dropped are exact.
  */
-final class EchoConnection implements MemoryBudget.Waiter {
+final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
 
     private static final Logger LOG = Logger.getLogger(EchoConnection.class);
 
@@ -41,6 +46,9 @@ final class EchoConnection implements MemoryBudget.Waiter {
     private final ClientOrigin origin;
     private final Optional<TlsSession> tls;
     private final ConnectionServices services;
+    /** The fault scenario of its listener or of its own selection (null on the plain ports), and its faults if chosen. */
+    private final String scenario;
+    private final ConnectionFaults faults;
     private final long openedAt = System.nanoTime();
     private CloseReason reason;
     /**
@@ -58,13 +66,20 @@ final class EchoConnection implements MemoryBudget.Waiter {
 
     /** The client's FIN or TLS close_notify arrived: the input has ended, and the connection is finishing. */
     private boolean inputEnded;
+    /** A fault ends the output early (truncate), resets the connection once its echo is out, or stopped reading (stall). */
+    private boolean outputShut;
+    private boolean resetPending;
+    private boolean stopped;
 
-    EchoConnection(NetSocket socket, ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services) {
+    EchoConnection(NetSocket socket, ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services,
+            String scenario, ConnectionFaults faults) {
         this.socket = EchoChannels.internal(socket);
         this.channel = EchoChannels.channel(socket); // prepared by ProxyProtocolReader.identify
         this.origin = origin;
         this.tls = tls;
         this.services = services;
+        this.scenario = scenario;
+        this.faults = faults;
     }
 
     /**
@@ -97,6 +112,9 @@ final class EchoConnection implements MemoryBudget.Waiter {
             acceptedOverloaded = true;
             services.metrics().acceptDelayed();
         }
+        if (faults != null && !faults.start(this, stage -> EchoChannels.addBeforeVertx(channel, DelayStage.NAME, stage))) {
+            return; // refused or stalled: no echo
+        }
         readIfAllowed();
     }
 
@@ -108,12 +126,15 @@ final class EchoConnection implements MemoryBudget.Waiter {
 
     private void echo(Object message) {
         ByteBuf data = (ByteBuf) message;
+        received += data.readableBytes();
+        services.metrics().received(data.readableBytes());
+        if (faults != null && (data = faults.outgoing(data)) == null) {
+            return; // a fault dropped it all, and counted it
+        }
         int bytes = data.readableBytes();
         int memory = data.capacity();
         queued += memory;
-        received += bytes;
         services.budget().hold(memory);
-        services.metrics().received(bytes);
         EchoChannels.write(socket, data, channel.newPromise().addListener(new Written(bytes, memory)));
         if (socket.writeQueueFull() || !services.budget().mayRead(queued)) {
             if (!channel.config().isAutoRead() && queued > services.budget().allowance()
@@ -133,7 +154,7 @@ final class EchoConnection implements MemoryBudget.Waiter {
      * and {@link #memoryFreed} do.
      */
     private void readIfAllowed() {
-        if (!channel.isActive()) {
+        if (!channel.isActive() || stopped) {
             return;
         }
         if (socket.writeQueueFull()) {
@@ -202,9 +223,11 @@ final class EchoConnection implements MemoryBudget.Waiter {
     }
 
     private void userEvent(Object event) {
-        if (TlsHalfClose.isEndOfInput(event) && !inputEnded) {
+        if (TlsHalfClose.isEndOfInput(event) && !inputEnded && !stopped) {
             inputEnded = true;
-            finishAfterClientEof();
+            if (faults == null || !faults.clientEnded()) {
+                finishAfterClientEof();
+            }
         }
     }
 
@@ -218,13 +241,77 @@ final class EchoConnection implements MemoryBudget.Waiter {
             if (!flushed.isSuccess()) {
                 return; // the channel is closing already; closed() counts it as a reset
             }
-            TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture shut) -> {
-                if (shut.isSuccess() && reason == null) {
-                    reason = CloseReason.COMPLETED;
-                }
-                socket.close();
-            });
+            if (resetPending) {
+                return; // a fault resets the connection once its echo is out
+            } else if (outputShut) {
+                socket.close(); // a fault sent the FIN already
+            } else if (faults != null) {
+                faults.beforeFin(this::sendFinThenClose);
+            } else {
+                sendFinThenClose();
+            }
         });
+    }
+
+    private void sendFinThenClose() {
+        TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture shut) -> {
+            if (shut.isSuccess() && reason == null) {
+                reason = CloseReason.COMPLETED;
+            }
+            socket.close();
+        });
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void reset() {
+        if (channel.isActive()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            abort(CloseReason.FAULT);
+        }
+    }
+
+    @Override
+    public void close() {
+        abort(CloseReason.FAULT);
+    }
+
+    /** Decided now, done after the chunk being echoed is written: the rest of this event-loop task writes it. */
+    @Override
+    public void finishOutput() {
+        outputShut = true;
+        reason = CloseReason.FAULT;
+        afterThisChunk(() -> TlsHalfClose.shutdownOutput(channel));
+    }
+
+    @Override
+    public void resetAfterOutput() {
+        resetPending = true;
+        afterThisChunk(() -> UnackedBytes.whenAcknowledged(channel, this::reset));
+    }
+
+    private void afterThisChunk(Runnable then) {
+        channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
+            if (flushed.isSuccess()) {
+                then.run();
+            }
+        }));
+    }
+
+    @Override
+    public void dropped(int bytes) {
+        services.metrics().dropped(bytes);
+    }
+
+    @Override
+    public void stopReading() {
+        stopped = true;
+        channel.config().setAutoRead(false);
+        socket.messageHandler(ReferenceCountUtil::release);
     }
 
     /** Closes at once, dropping anything still queued. */
@@ -279,6 +366,6 @@ final class EchoConnection implements MemoryBudget.Waiter {
         CloseReason why = reason == null ? CloseReason.RESET : reason;
         long open = System.nanoTime() - openedAt;
         services.metrics().closed(why, open);
-        services.accessLog().ifPresent(log -> log.closed(origin, tls, received, sent, open, why));
+        services.accessLog().ifPresent(log -> log.closed(origin, tls, received, sent, open, why, scenario, faults));
     }
 }

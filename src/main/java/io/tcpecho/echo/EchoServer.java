@@ -3,6 +3,10 @@ package io.tcpecho.echo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +23,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.tls.CertificateUpdatedEvent;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
+import io.tcpecho.fault.FaultScenario;
 import io.tcpecho.memory.DirectMemory;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.tls.TlsListener;
@@ -50,6 +55,8 @@ public class EchoServer {
     private volatile String deploymentId;
     private volatile int port;
     private volatile int tlsPort;
+    private final Map<String, Integer> faultPorts = new ConcurrentHashMap<>();
+    private volatile int commandPort;
     private volatile int instances;
 
     EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
@@ -66,13 +73,26 @@ public class EchoServer {
         EchoConfigValidator.validate(config, DirectMemory.max());
         instances = config.instances().orElseGet(() -> EventLoops.of(vertx).size());
         NetServerOptions options = ListenerOptions.of(config);
-        // One handler for both listeners, so that the dev-mode gate hands held connections of either to the new code.
+        // One handler for every listener, so that the dev-mode gate hands held connections of any to the new code.
         Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
+        Handler<Throwable> failures = failure -> LOG.debugf("Accepting an echo connection failed: %s", failure);
         List<Listener> listeners = new ArrayList<>();
-        listeners.add(new Listener("echo.port", options, accept,
-                failure -> LOG.debugf("Accepting an echo connection failed: %s", failure)));
+        listeners.add(new Listener("echo", "echo.port", options, accept, failures));
         if (tls.enabled()) {
-            listeners.add(new Listener("echo.tls.port", tls.options(options), accept, tls::handshakeFailed));
+            listeners.add(new Listener("tls", "echo.tls.port", tls.options(options), accept, tls::handshakeFailed));
+        }
+        // A negative port is a random one shared by the instances, each listener its own: -1 and -2 are taken.
+        int random = -3;
+        for (Map.Entry<String, FaultScenario> scenario : new TreeMap<>(acceptor.scenarios()).entrySet()) {
+            int configured = scenario.getValue().port();
+            listeners.add(new Listener(scenario.getKey(), "echo.faults." + scenario.getValue().name() + ".port",
+                    new NetServerOptions(options).setPort(configured == 0 ? random-- : configured), accept, failures));
+        }
+        OptionalInt command = config.faults().commandPort();
+        if (command.isPresent()) {
+            listeners.add(new Listener(ConnectionAcceptor.COMMAND, "echo.faults.command-port",
+                    new NetServerOptions(options).setPort(command.getAsInt() == 0 ? random : command.getAsInt()), accept,
+                    failures));
         }
         Future<String> deployed = vertx.deployVerticle(() -> {
             EchoServerVerticle verticle = new EchoServerVerticle(listeners);
@@ -86,8 +106,33 @@ public class EchoServer {
                 transport(), budget.budget() >> 20, DirectMemory.max() >> 20, DirectMemory.allocation(), budget.allowance());
         if (tls.enabled()) {
             tlsPort = verticles.get(0).actualPort(1);
-            LOG.infof("TLS echo listening on %s:%d, %s", config.host(), tlsPort, tls.describe());
+            LOG.infof("TLS echo listening on %s:%d, %s%s", config.host(), tlsPort, tls.describe(),
+                    config.tls().faultsBySni() ? ", faults selected by the server name's first label" : "");
         }
+        for (int i = 0; i < listeners.size(); i++) {
+            Listener listener = listeners.get(i);
+            FaultScenario scenario = acceptor.scenarios().get(listener.name());
+            int bound = verticles.get(0).actualPort(i);
+            if (scenario != null) {
+                faultPorts.put(scenario.name(), bound);
+                LOG.infof("Fault port '%s' listening on %s:%d: %s", scenario.name(), config.host(), bound,
+                        scenario.faults());
+            } else if (listener.name().equals(ConnectionAcceptor.COMMAND)) {
+                commandPort = bound;
+                LOG.infof("Fault command port listening on %s:%d: each connection's first line picks its faults, such as "
+                        + "'FAULT latency=200ms limit-data=64KiB'", config.host(), bound);
+            }
+        }
+    }
+
+    /** The bound port of fault scenario {@code name}, 0 when there is no such scenario. */
+    public int faultPort(String name) {
+        return faultPorts.getOrDefault(name, 0);
+    }
+
+    /** The fault command port's bound port, 0 when it is off. */
+    public int commandPort() {
+        return commandPort;
     }
 
     /** The registry read the certificate files again (quarkus.tls.NAME.reload-period): new connections get changes. */

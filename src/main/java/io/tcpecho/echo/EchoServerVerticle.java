@@ -30,7 +30,7 @@ final class EchoServerVerticle extends AbstractVerticle {
         List<Future<NetServer>> bound = new ArrayList<>();
         for (Listener listener : listeners) {
             NetServer server = vertx.createNetServer(listener.options())
-                    .connectHandler(listener.accept())
+                    .connectHandler(listener.connectHandler())
                     .exceptionHandler(listener.failures());
             servers.add(server);
             bound.add(server.listen().recover(failure -> Future.failedFuture(listenFailure(listener, failure))));

@@ -85,13 +85,18 @@ final class BulkWorkload {
             if (received == size && sent == size) {
                 complete();
             } else {
-                fail("the server sent EOF early " + progress() + " of " + size);
+                earlyEof();
             }
         }
 
         private void complete() {
             run.latency.recordValue(System.nanoTime() - began);
             finish();
+            done.countDown();
+        }
+
+        @Override
+        protected void endedAsExpected() {
             done.countDown();
         }
     }

@@ -76,7 +76,7 @@ final class ChurnWorkload {
             if (halfClose && received == messageSize) {
                 complete();
             } else {
-                fail("the server sent EOF early " + progress());
+                earlyEof();
             }
         }
 
@@ -84,6 +84,15 @@ final class ChurnWorkload {
             run.latency.recordValue(System.nanoTime() - began);
             run.messages.increment();
             finish().addListener(closed -> next());
+        }
+
+        @Override
+        protected void endedAsExpected() {
+            if (channel == null) {
+                next(); // reset before it was established
+            } else {
+                channel.closeFuture().addListener(closed -> next());
+            }
         }
     }
 }

@@ -159,7 +159,7 @@ final class FloodWorkload {
             if (received == size && sent == size) {
                 complete();
             } else {
-                fail("the server sent EOF early " + progress() + " of " + size);
+                earlyEof();
             }
         }
 

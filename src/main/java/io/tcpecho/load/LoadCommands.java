@@ -18,6 +18,11 @@ final class LoadCommands {
     @Command(name = "bulk", mixinStandardHelpOptions = true,
             description = "N connections each stream SIZE bytes full duplex, then half-close and expect the rest and EOF.")
     static final class Bulk extends Workload {
+        @Override
+        boolean takesExpectations() {
+            return true;
+        }
+
         @Option(names = { "-c", "--connections" }, defaultValue = "1", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
@@ -50,6 +55,11 @@ final class LoadCommands {
     @Command(name = "pingpong", mixinStandardHelpOptions = true,
             description = "N connections, one message of SIZE bytes in flight each, for a duration; measures round trips.")
     static final class PingPong extends Workload {
+        @Override
+        boolean takesExpectations() {
+            return true;
+        }
+
         @Option(names = { "-c", "--connections" }, defaultValue = "64", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
@@ -73,6 +83,11 @@ final class LoadCommands {
     @Command(name = "churn", mixinStandardHelpOptions = true,
             description = "N parallel slots: connect, send SIZE bytes, half-close, read them and EOF back, close, repeat.")
     static final class Churn extends Workload {
+        @Override
+        boolean takesExpectations() {
+            return true;
+        }
+
         @Option(names = { "-c", "--connections" }, paramLabel = "SLOTS", defaultValue = "16",
                 description = "Connections open in parallel (default: ${DEFAULT-VALUE}).")
         int slots;

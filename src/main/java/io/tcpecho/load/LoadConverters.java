@@ -1,10 +1,8 @@
 package io.tcpecho.load;
 
 import java.net.InetSocketAddress;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import io.tcpecho.config.Units;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -61,57 +59,25 @@ final class LoadConverters {
 
     /** Bytes with an optional unit: 64, 64B, 4K, 4Ki, 4KiB, 32M, 32MiB, 1G (units are powers of 1024). */
     static final class SizeConverter implements ITypeConverter<Long> {
-        private static final Pattern SIZE =
-                Pattern.compile("(\\d+)\\s*([kmgt]?)(ib|b|i)?", Pattern.CASE_INSENSITIVE);
-
         @Override
         public Long convert(String value) {
-            Matcher m = SIZE.matcher(value.trim());
-            if (!m.matches() || (m.group(2).isEmpty() && m.group(3) != null && !m.group(3).equalsIgnoreCase("b"))) {
-                throw new TypeConversionException("'" + value + "' is not a size such as 64, 4KiB, 32MiB or 1GiB");
-            }
-            int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                case "k" -> 10;
-                case "m" -> 20;
-                case "g" -> 30;
-                case "t" -> 40;
-                default -> 0;
-            };
             try {
-                long number = Long.parseLong(m.group(1));
-                if (number > (Long.MAX_VALUE >> shift)) {
-                    throw new NumberFormatException();
-                }
-                return number << shift;
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is too large");
+                return Units.bytes(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }
 
     /** A duration in nanoseconds: 500ms, 10s, 2m, 1h; a bare number is seconds. */
     static final class DurationConverter implements ITypeConverter<Long> {
-        private static final Pattern DURATION =
-                Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
-
         @Override
         public Long convert(String value) {
-            Matcher m = DURATION.matcher(value.trim());
-            if (!m.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a duration such as 500ms, 10s, 2m or 1h");
+            try {
+                return Units.duration(value).toNanos();
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            double number = Double.parseDouble(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-            double nanos = switch (unit) {
-                case "ms" -> number * 1e6;
-                case "m" -> number * 60e9;
-                case "h" -> number * 3600e9;
-                default -> number * 1e9;
-            };
-            if (nanos > 365 * 24 * 3600e9) {
-                throw new TypeConversionException("'" + value + "' is too long");
-            }
-            return (long) nanos;
         }
     }
 }

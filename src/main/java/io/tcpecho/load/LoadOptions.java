@@ -46,6 +46,12 @@ final class LoadOptions {
                 description = "Fail when a connection waits this long for its echo or EOF, or to connect (default: ${DEFAULT-VALUE}).")
         long timeoutNanos;
 
+        @Option(names = "--expect", paramLabel = "FAULT[=VALUE]", converter = FaultExpectation.Converter.class,
+                description = "A fault every connection must meet, as the server's fault port is configured: "
+                        + FaultExpectation.SUPPORTED + ". The run passes when every connection ends so, and fails when "
+                        + "one does not (bulk, churn and pingpong).")
+        FaultExpectation expect;
+
         @Mixin
         Report report;
 

@@ -26,6 +26,8 @@ final class LoadResult {
     private long connections;
     private long errors;
     private String failure;
+    private FaultExpectation expected;
+    private long asExpected;
     private Histogram latency = new Histogram(3);
 
     LoadResult(String workload, String target, String transport, int threads) {
@@ -37,6 +39,12 @@ final class LoadResult {
 
     LoadResult parameter(String name, Object value) {
         parameters.put(name, value);
+        return this;
+    }
+
+    /** The fault every connection had to meet (--expect), or null. */
+    LoadResult expecting(FaultExpectation expectation) {
+        this.expected = expectation;
         return this;
     }
 
@@ -54,6 +62,7 @@ final class LoadResult {
         this.connections = run.connectionsDone.sum();
         this.errors = run.errors.sum();
         this.failure = run.failure();
+        this.asExpected = run.asExpected.sum();
         this.latency = latency;
         return this;
     }
@@ -112,7 +121,11 @@ final class LoadResult {
         row(out, "latency", f("p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (%d samples of %s)", us(50), us(90), us(99),
                 us(99.9), us(100), latency.getTotalCount(), latencyOf));
         row(out, "errors", Long.toString(errors));
-        row(out, "result", ok() ? "OK, every echoed byte verified" : "FAILED: " + failure);
+        if (expected != null) {
+            row(out, "expected", f("%s: %d connections met it", expected.describe(), asExpected));
+        }
+        row(out, "result", !ok() ? "FAILED: " + failure : expected != null
+                ? "OK, every connection met the expected fault (" + expected.describe() + ")" : "OK, every echoed byte verified");
         return out.toString();
     }
 
@@ -148,6 +161,8 @@ final class LoadResult {
                         .put("max", round(micros(100)))
                         .put("mean", round(latency.getTotalCount() == 0 ? 0 : latency.getMean() / 1000.0)))
                 .put("errors", errors)
+                .put("expected", expected == null ? null : new JsonObject().put("fault", expected.describe())
+                        .put("connections", asExpected))
                 .encode();
     }
 

@@ -42,6 +42,9 @@ final class LoadRun implements AutoCloseable {
     final LongAdder errors = new LongAdder();
     final Recorder latency = new Recorder(3);
     final long stallNanos;
+    /** The fault every connection must meet (--expect), or null; {@link #asExpected} counts those that did. */
+    final FaultExpectation expectation;
+    final LongAdder asExpected = new LongAdder();
 
     private final InetSocketAddress target;
     private final ClientTls tls;
@@ -53,8 +56,9 @@ final class LoadRun implements AutoCloseable {
     private final Thread watchdog;
     private volatile boolean closing;
 
-    LoadRun(InetSocketAddress target, int threads, long seed, long stallNanos, ClientTls tls) {
+    LoadRun(InetSocketAddress target, int threads, long seed, long stallNanos, ClientTls tls, FaultExpectation expectation) {
         this.target = target;
+        this.expectation = expectation;
         this.tls = tls;
         this.pattern = new PayloadPattern(seed);
         this.stallNanos = stallNanos;
@@ -81,6 +85,7 @@ final class LoadRun implements AutoCloseable {
 
     /** As {@link #connect(Supplier)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
     ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int sendBufferBytes) {
+        ChannelHandler handler = handlers.get();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
@@ -89,14 +94,18 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, stallNanos / 1_000_000))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
-                .handler(tls.enabled() ? withTls(handlers.get()) : handlers.get());
+                .handler(tls.enabled() ? withTls(handler) : handler);
         if (sendBufferBytes > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, sendBufferBytes);
         }
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !closing) {
-                fail("cannot connect to " + LoadOptions.text(target) + ": " + describe(f.cause()));
+                if (handler instanceof VerifyingHandler verifying && refusedAtAccept(f.cause())) {
+                    verifying.resetBeforeConnected(describe(f.cause()));
+                } else {
+                    fail("cannot connect to " + LoadOptions.text(target) + ": " + describe(f.cause()));
+                }
             }
         });
         return connected;
@@ -110,6 +119,14 @@ final class LoadRun implements AutoCloseable {
                 channel.pipeline().addLast(tls.newHandler(channel.alloc(), target), handler);
             }
         };
+    }
+
+    /**
+     * A server that accepts and resets at once can reset the connection before the client sees it established: that
+     * is a reset of the connection (what --expect refuse looks for), not a failure to connect.
+     */
+    private static boolean refusedAtAccept(Throwable cause) {
+        return cause != null && String.valueOf(cause.getMessage()).contains("Connection reset by peer");
     }
 
     void opened(VerifyingHandler handler) {

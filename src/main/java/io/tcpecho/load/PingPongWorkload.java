@@ -27,7 +27,7 @@ final class PingPongWorkload {
         if (!run.await(connected, 0)) {
             return result.measured(run, 0, run.takeLatencies());
         }
-        handlers.forEach(h -> h.channel.eventLoop().execute(h::next));
+        handlers.stream().filter(h -> h.channel != null).forEach(h -> h.channel.eventLoop().execute(h::next));
         LoadRun.Window window = run.measure(warmupNanos, durationNanos);
         handlers.forEach(h -> h.stop = true);
         run.await(done, 0);
@@ -41,6 +41,8 @@ final class PingPongWorkload {
         private final CountDownLatch done;
         volatile boolean stop;
         private long sentAt;
+        /** Counted in {@code connected}: once, whether it connected or met its expected fault first. */
+        private boolean counted;
 
         Handler(LoadRun run, long id, int messageSize, CountDownLatch connected, CountDownLatch done) {
             super(run, id);
@@ -51,6 +53,7 @@ final class PingPongWorkload {
 
         @Override
         protected void active() {
+            counted = true;
             connected.countDown();
         }
 
@@ -82,8 +85,17 @@ final class PingPongWorkload {
                 finish();
                 done.countDown();
             } else {
-                fail("the server sent EOF before the client half-closed " + progress());
+                earlyEof();
             }
+        }
+
+        @Override
+        protected void endedAsExpected() {
+            if (!counted) {
+                counted = true;
+                connected.countDown();
+            }
+            done.countDown();
         }
     }
 }

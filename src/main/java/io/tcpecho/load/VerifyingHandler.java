@@ -10,13 +10,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.tcpecho.load.Observed.Kind;
 import io.tcpecho.tls.TlsHalfClose;
 
 /**
  * The load client's side of one connection: sends its stream of the {@link PayloadPattern}, verifies every
- * byte that comes back against the same stream, and turns anything an echo server must not do into a failure of the run: a byte that
- * differs, more bytes back than were sent, the server's EOF before everything was echoed, a reset, a close,
- * no progress for the stall timeout (which includes a missing EOF after the client's half-close).
+ * byte that comes back against the same stream, and turns anything an echo server must not do into a failure of the
+ * run, reported with the byte and the time it happened at ({@link Observed}): a byte that differs, more bytes back than
+ * were sent, the server's EOF before everything was echoed, a reset, no progress for the stall timeout (which includes
+ * a missing EOF after the client's half-close). With {@code --expect}, the fault expected ends the connection as
+ * success instead, and a connection that does not meet it fails the run.
  * <p>
  * All methods but {@link #checkStall} run on the connection's event loop.
  */
@@ -34,6 +37,9 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
     /** False while the workload does not want its echo yet (a flood that holds its input): no stall is reported. */
     protected boolean expectingEcho = true;
     private long lastProgress = System.nanoTime();
+    private long connectedAt;
+    private long halfClosedAt;
+    private long eofAt;
 
     VerifyingHandler(LoadRun run, long id) {
         this.run = run;
@@ -54,6 +60,7 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
     public final void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         lastProgress = System.nanoTime();
+        connectedAt = lastProgress;
         run.opened(this);
         active();
     }
@@ -67,13 +74,13 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
             }
             int n = in.readableBytes();
             if (received + n > sent) {
-                fail("the server sent " + (received + n - sent) + " bytes more than the client had sent (" + sent + ")");
+                observed(Kind.TOO_MUCH, received, String.valueOf(received + n - sent));
                 return;
             }
             int bad = run.pattern.mismatch(in, start + received);
             if (bad >= 0) {
                 long at = received + bad;
-                fail(String.format("echoed byte %d differs: expected 0x%02x, got 0x%02x", at,
+                observed(Kind.CORRUPTED, at, String.format("expected 0x%02x, got 0x%02x",
                         run.pattern.expected(start + at) & 0xff, in.getByte(in.readerIndex() + bad) & 0xff));
                 return;
             }
@@ -91,6 +98,7 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         if (TlsHalfClose.isEndOfInput(evt) && !eof && !finished) {
             eof = true;
             lastProgress = System.nanoTime();
+            eofAt = lastProgress;
             endOfStream();
         }
     }
@@ -99,14 +107,59 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
     public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Netty's decoders wrap what went wrong in TLS.
         Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        String what = failure instanceof SSLException ? "TLS failed" : failure instanceof IOException ? "connection failed" : "client error";
-        fail(what + " (" + LoadRun.describe(failure) + ") " + progress());
+        Kind kind = failure instanceof SSLException ? Kind.TLS : failure instanceof IOException ? Kind.RESET : Kind.ERROR;
+        observed(kind, received, LoadRun.describe(failure));
     }
 
+    /**
+     * Closed before this connection was done: after the server's EOF, that EOF came early; without one, the connection
+     * broke, a reset that failed a write (whose error Netty reports by closing the channel, not as an exception).
+     */
     @Override
     public final void channelInactive(ChannelHandlerContext ctx) {
         run.closed(this);
-        fail("the server closed the connection " + progress());
+        observed(eof ? Kind.EOF : Kind.RESET, received, eof ? null : "closed without the server's FIN");
+    }
+
+    /** The server reset the connection as it accepted it, before the client saw it established. */
+    final void resetBeforeConnected(String detail) {
+        observed(Kind.RESET, 0, detail);
+    }
+
+    /** The server ended its side before the whole echo came back. */
+    protected final void earlyEof() {
+        observed(Kind.EOF, received, null);
+    }
+
+    /**
+     * What the server did to this connection: the end of it, as expected with {@code --expect}, else the run's failure,
+     * reported with where and when.
+     */
+    protected final void observed(Kind kind, long atByte, String detail) {
+        if (finished) {
+            return;
+        }
+        Observed seen = new Observed(kind, atByte, sent, millisSince(connectedAt), outputShut, detail);
+        FaultExpectation expected = run.expectation;
+        if (expected != null && expected.matches(seen)) {
+            finished = true;
+            run.asExpected.increment();
+            run.connectionsDone.increment();
+            if (channel != null) {
+                channel.close();
+            }
+            endedAsExpected();
+            return;
+        }
+        fail(seen.describe() + (expected == null ? "" : "; expected " + expected.describe()));
+    }
+
+    /** The connection met the expected fault and is closed: the workload goes on as after a complete connection. */
+    protected void endedAsExpected() {
+    }
+
+    private static long millisSince(long nanos) {
+        return nanos == 0 ? 0 : (System.nanoTime() - nanos) / 1_000_000;
     }
 
     /** Queues {@code length} more bytes of the stream (not flushed); returns the last write's future. */
@@ -130,9 +183,11 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         }
         outputShut = true;
         lastProgress = System.nanoTime();
+        halfClosedAt = lastProgress;
         Runnable shut = () -> TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                fail("half-close failed (" + LoadRun.describe(f.cause()) + ") " + progress());
+                // The connection is gone (reset) before the FIN could go.
+                observed(Kind.RESET, received, "half-close failed: " + LoadRun.describe(f.cause()));
             }
         });
         if (written == null || written.isDone()) {
@@ -149,8 +204,13 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** This connection did everything it should: closes it. */
+    /** This connection did everything it should: closes it (a failure when a fault was expected instead). */
     protected final ChannelFuture finish() {
+        FaultExpectation expected = run.expectation;
+        if (expected != null && !expected.completedAsExpected((eofAt - halfClosedAt) / 1_000_000)) {
+            fail("the echo completed " + progress() + "; expected " + expected.describe());
+            return channel.close();
+        }
         finished = true;
         run.connectionsDone.increment();
         return channel.close();
@@ -177,10 +237,7 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         if (waiting() && now - lastProgress > run.stallNanos) {
             channel.eventLoop().execute(() -> {
                 if (waiting() && System.nanoTime() - lastProgress > run.stallNanos) {
-                    long seconds = run.stallNanos / 1_000_000_000L;
-                    fail(received < sent
-                            ? "no echo for " + seconds + " s " + progress()
-                            : "no EOF from the server " + seconds + " s after the client's half-close " + progress());
+                    observed(Kind.STALLED, received, run.stallNanos / 1_000_000_000L + " s");
                 }
             });
         }

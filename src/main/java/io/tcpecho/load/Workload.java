@@ -22,6 +22,11 @@ abstract class Workload implements Callable<Integer> {
     void validate() {
     }
 
+    /** Whether the workload ends a connection that meets an expected fault as a success (--expect). */
+    boolean takesExpectations() {
+        return false;
+    }
+
     final void positive(String option, long value) {
         if (value <= 0) {
             throw new ParameterException(spec.commandLine(), option + " must be positive, got " + value);
@@ -38,17 +43,21 @@ abstract class Workload implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--progress must not be negative");
         }
         validate();
+        if (common.expect != null && !takesExpectations()) {
+            throw new ParameterException(spec.commandLine(), "--expect works with bulk, churn and pingpong");
+        }
         String tlsProblem = common.tls.prepare();
         if (tlsProblem != null) {
             throw new ParameterException(spec.commandLine(), tlsProblem);
         }
         LoadResult result;
-        try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos, common.tls)) {
+        try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos, common.tls,
+                common.expect)) {
             Progress progress = new Progress(run, spec.name(), common.progressNanos);
             progress.start();
             try {
                 result = execute(run, new LoadResult(spec.name(), common.targetText(), run.transport(),
-                        common.threads()).parameter("protocol", common.tls.describe()));
+                        common.threads()).parameter("protocol", common.tls.describe()).expecting(common.expect));
             } finally {
                 progress.stop();
             }

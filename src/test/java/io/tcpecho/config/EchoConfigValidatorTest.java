@@ -69,7 +69,7 @@ class EchoConfigValidatorTest {
     void theTlsListenerNeedsAPortOfItsOwnAndNoProxyProtocol() {
         assertThat(problems(Map.of("echo.tls.port", "7443", "echo.tls.client-auth", "required", "echo.tls.engine", "jdk"))).isEmpty();
         assertThat(problems(Map.of("echo.tls.port", "7007"))).containsExactly(
-                "Invalid configuration: echo.tls.port=7007 is the port of another TCP listener; give the TLS echo a port of its own");
+                "Invalid configuration: echo.tls.port=7007 is echo.port too; give each TCP listener a port of its own");
         assertThat(problems(Map.of("echo.tls.port", "70000"))).containsExactly(
                 "Invalid configuration: echo.tls.port=70000 is out of range; allowed: 0 to 65535");
         assertThat(problems(Map.of("echo.tls.port", "7443", "echo.proxy-protocol", "required"))).containsExactly(
@@ -80,7 +80,7 @@ class EchoConfigValidatorTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "echo.port, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",
-            "echo.whoami.port, 7007, 'Invalid configuration: echo.whoami.port=7007 is echo.port too; give the whoami listener a port of its own'",
+            "echo.whoami.port, 7007, 'Invalid configuration: echo.whoami.port=7007 is echo.port too; give each TCP listener a port of its own'",
             "echo.whoami.port, -1, 'Invalid configuration: echo.whoami.port=-1 is out of range; allowed: 0 to 65535'",
             "echo.udp.port, 70000, 'Invalid configuration: echo.udp.port=70000 is out of range; allowed: 0 to 65535'",
             "echo.udp.rate-per-source, 0, 'Invalid configuration: echo.udp.rate-per-source=0 is out of range; allowed: 1 to 10000000'",

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.tcpecho.echo.EchoServer;
-import io.tcpecho.load.LoadClientVerificationTest.Outcome;
+import io.tcpecho.testing.LoadClient;
+import io.tcpecho.testing.LoadClient.Outcome;
 
 /** Every workload verifies cleanly against the real echo server. */
 @QuarkusTest
@@ -22,7 +23,7 @@ class LoadClientAgainstEchoServerTest {
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(new String[] { "--target", "127.0.0.1:" + server.port(), "--timeout", "5s", "--progress", "0" },
                 0, all, args.length, 6);
-        return LoadClientVerificationTest.load(all);
+        return LoadClient.run(all);
     }
 
     private void passes(String... args) {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
-import io.tcpecho.load.LoadClientVerificationTest.Outcome;
+import io.tcpecho.testing.LoadClient;
+import io.tcpecho.testing.LoadClient.Outcome;
 import io.tcpecho.testing.TestCertificates;
 import io.tcpecho.testing.TlsProfile;
 
@@ -29,7 +30,7 @@ class LoadClientOverTlsTest {
         String[] all = new String[args.length + common.length];
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(common, 0, all, args.length, common.length);
-        return LoadClientVerificationTest.load(all);
+        return LoadClient.run(all);
     }
 
     private void passes(String... args) {
@@ -65,7 +66,7 @@ class LoadClientOverTlsTest {
 
     @Test
     void aServerNameTheCertificateDoesNotCoverFailsTheRun() {
-        Outcome outcome = LoadClientVerificationTest.load("bulk", "-c", "1", "-s", "1KiB", "--target",
+        Outcome outcome = LoadClient.run("bulk", "-c", "1", "-s", "1KiB", "--target",
                 "127.0.0.1:" + server.tlsPort(), "--timeout", "5s", "--progress", "0", "--tls", "--tls-ca",
                 certificates.trustFile().toString(), "--sni", "elsewhere.example");
         assertThat(outcome.exit()).isNotZero();
@@ -76,7 +77,7 @@ class LoadClientOverTlsTest {
 
     @Test
     void tlsOptionsWithoutTlsAreRefused() {
-        Outcome outcome = LoadClientVerificationTest.load("bulk", "--tls-insecure");
+        Outcome outcome = LoadClient.run("bulk", "--tls-insecure");
         assertThat(outcome.exit()).isEqualTo(2);
         assertThat(outcome.err()).contains("--tls-ca, --tls-insecure, --sni, --tls-cert and --tls-key need --tls");
     }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
-import io.tcpecho.load.LoadClientVerificationTest.Outcome;
+import io.tcpecho.testing.LoadClient;
+import io.tcpecho.testing.LoadClient.Outcome;
 import io.tcpecho.testing.MutualTlsProfile;
 import io.tcpecho.testing.TestCertificates;
 
@@ -29,7 +30,7 @@ class LoadClientWithClientCertificateTest {
         String[] all = new String[common.length + more.length];
         System.arraycopy(common, 0, all, 0, common.length);
         System.arraycopy(more, 0, all, common.length, more.length);
-        return LoadClientVerificationTest.load(all);
+        return LoadClient.run(all);
     }
 
     @Test

@@ -9,7 +9,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.tcpecho.load.LoadClientVerificationTest.Outcome;
+import io.tcpecho.testing.LoadClient;
+import io.tcpecho.testing.LoadClient.Outcome;
 import io.tcpecho.testing.ServerProcess;
 import io.tcpecho.whoami.WhoamiServer;
 import io.vertx.core.json.JsonObject;
@@ -49,11 +50,11 @@ class SpreadAgainstWhoamiTest {
 
     @Test
     void noAnswerFailsTheRunAndAPortReusedInParallelIsRefused() throws Exception {
-        Outcome closed = LoadClientVerificationTest.load("spread", "-t", "127.0.0.1:" + ServerProcess.freePort(), "-n", "3");
+        Outcome closed = LoadClient.run("spread", "-t", "127.0.0.1:" + ServerProcess.freePort(), "-n", "3");
         assertThat(closed.exit()).isEqualTo(1);
         assertThat(closed.out()).contains("FAILED: 3 connections, first: java.net.ConnectException");
 
-        Outcome usage = LoadClientVerificationTest.load("spread", "--bind", "127.0.0.1:40000", "-p", "2");
+        Outcome usage = LoadClient.run("spread", "--bind", "127.0.0.1:40000", "-p", "2");
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("--bind with a port reuses it: it needs --parallel 1");
     }
@@ -66,7 +67,7 @@ class SpreadAgainstWhoamiTest {
         args[3] = "--format";
         args[4] = "json";
         System.arraycopy(options, 0, args, 5, options.length);
-        Outcome outcome = LoadClientVerificationTest.load(args);
+        Outcome outcome = LoadClient.run(args);
         assertThat(outcome.exit()).as(outcome.out() + outcome.err()).isZero();
         return new JsonObject(outcome.out().strip());
     }

@@ -13,7 +13,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.tcpecho.load.LoadClientVerificationTest.Outcome;
+import io.tcpecho.testing.LoadClient;
+import io.tcpecho.testing.LoadClient.Outcome;
 import io.tcpecho.udp.UdpEchoServer;
 import io.vertx.core.json.JsonObject;
 
@@ -26,7 +27,7 @@ class UdpLoadTest {
 
     @Test
     void everyDatagramIsEchoedAndVerifiedOnLoopback() {
-        Outcome outcome = LoadClientVerificationTest.load("udp", "-t", "127.0.0.1:" + server.port(), "-r", "200", "-d", "1s",
+        Outcome outcome = LoadClient.run("udp", "-t", "127.0.0.1:" + server.port(), "-r", "200", "-d", "1s",
                 "-m", "1200", "--max-loss", "0", "--format", "json");
         assertThat(outcome.exit()).as(outcome.out() + outcome.err()).isZero();
         JsonObject report = new JsonObject(outcome.out().strip());
@@ -42,7 +43,7 @@ class UdpLoadTest {
             Thread echo = new Thread(() -> alterEveryTenth(broken), "broken-udp-echo");
             echo.setDaemon(true);
             echo.start();
-            Outcome outcome = LoadClientVerificationTest.load("udp", "-t", "127.0.0.1:" + broken.getLocalPort(), "-r", "100",
+            Outcome outcome = LoadClient.run("udp", "-t", "127.0.0.1:" + broken.getLocalPort(), "-r", "100",
                     "-d", "500ms");
             assertThat(outcome.exit()).isEqualTo(1);
             assertThat(outcome.out()).contains("echoed     45 (loss 10.00 %)")

@@ -1,0 +1,35 @@
+package io.tcpecho.echo;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollSocketChannel;
+
+/**
+ * Waits until the peer has acknowledged every byte sent, from the kernel's TCP_INFO: a reset discards what the kernel
+ * has not sent yet, so a reset at an exact offset of the echo waits for this first. On the event loop, by a timer,
+ * for at most {@link #MAX_WAIT_MILLIS} (a client that does not read never acknowledges); without epoll, not at all.
+ */
+final class UnackedBytes {
+
+    private static final long MAX_WAIT_MILLIS = 2_000;
+    private static final long POLL_MILLIS = 1;
+
+    private UnackedBytes() {
+    }
+
+    static void whenAcknowledged(Channel channel, Runnable then) {
+        poll(channel, then, MAX_WAIT_MILLIS / POLL_MILLIS);
+    }
+
+    private static void poll(Channel channel, Runnable then, long polls) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (polls == 0 || !(channel instanceof EpollSocketChannel epoll) || epoll.tcpInfo().unacked() == 0) {
+            then.run();
+            return;
+        }
+        channel.eventLoop().schedule(() -> poll(channel, then, polls - 1), POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,35 @@
+package io.tcpecho.fault;
+
+import io.netty.buffer.ByteBuf;
+
+/** limit-data: echo this many bytes, then FIN; whatever the client sends after is read and dropped. */
+final class LimitData implements Fault {
+
+    private final long limit;
+    private boolean ended;
+
+    LimitData(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public boolean started(ConnectionFaults connection) {
+        endAt(connection, 0);
+        return true;
+    }
+
+    @Override
+    public int outgoing(ConnectionFaults connection, ByteBuf data, long offset) {
+        int keep = (int) Math.max(0, Math.min(data.readableBytes(), limit - offset));
+        endAt(connection, offset + keep);
+        return keep;
+    }
+
+    private void endAt(ConnectionFaults connection, long echoed) {
+        if (!ended && echoed >= limit) {
+            ended = true;
+            connection.count("truncate");
+            connection.target().finishOutput();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.tcpecho.fault;
+
+/**
+ * refuse: reset (RST) each connection right after accept. The kernel completed its handshake already (a server cannot
+ * refuse a SYN from user space), so the client sees its connection reset at once, the nearest to a refusal there is.
+ */
+final class Refuse implements Fault {
+
+    @Override
+    public boolean started(ConnectionFaults connection) {
+        connection.count("refuse");
+        connection.target().reset();
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+package io.tcpecho.fault;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * reset-after-bytes: echo this many bytes, then reset (RST), once the client has them: the kernel discards what it
+ * has not sent when it resets, so the reset waits for the client's acknowledgement and the offset is exact.
+ */
+final class ResetAfterBytes implements Fault {
+
+    private final long limit;
+    private boolean reset;
+
+    ResetAfterBytes(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public boolean started(ConnectionFaults connection) {
+        resetAt(connection, 0);
+        return true;
+    }
+
+    @Override
+    public int outgoing(ConnectionFaults connection, ByteBuf data, long offset) {
+        int keep = (int) Math.max(0, Math.min(data.readableBytes(), limit - offset));
+        resetAt(connection, offset + keep);
+        return keep;
+    }
+
+    private void resetAt(ConnectionFaults connection, long echoed) {
+        if (!reset && echoed >= limit) {
+            reset = true;
+            connection.count("reset");
+            connection.target().resetAfterOutput();
+        }
+    }
+}

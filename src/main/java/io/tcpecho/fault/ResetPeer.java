@@ -1,0 +1,32 @@
+package io.tcpecho.fault;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+
+/** reset-peer: reset (RST) this long after the first byte arrived, dropping whatever is queued then. */
+final class ResetPeer implements Fault {
+
+    private final long delay;
+    private boolean armed;
+
+    ResetPeer(Duration delay) {
+        this.delay = delay.toNanos();
+    }
+
+    @Override
+    public int outgoing(ConnectionFaults connection, ByteBuf data, long offset) {
+        if (!armed) {
+            armed = true;
+            FaultTarget target = connection.target();
+            target.channel().eventLoop().schedule(() -> {
+                if (target.channel().isActive()) {
+                    connection.count("reset");
+                    target.reset();
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+        return data.readableBytes();
+    }
+}
