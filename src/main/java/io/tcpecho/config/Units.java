@@ -65,6 +65,15 @@ public final class Units {
         return Duration.ofNanos((long) nanos);
     }
 
+    /** {@code 250us}, {@code 200ms}, {@code 30s}, {@code 1m30s}: as a user would write it back. */
+    public static String formatDuration(Duration duration) {
+        long nanos = duration.toNanos();
+        if (nanos != 0 && nanos < 1_000_000_000L && nanos % 1_000 == 0) {
+            return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos / 1_000 + "us";
+        }
+        return DurationFormat.format(duration);
+    }
+
     /** {@code 512B}, {@code 64KiB}, {@code 1MiB}: the largest unit that divides {@code bytes} exactly. */
     public static String formatBytes(long bytes) {
         String[] units = { "B", "KiB", "MiB", "GiB", "TiB" };

@@ -237,15 +237,18 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
      * {@code shutdown(SHUT_WR); close()} would.
      */
     private void finishAfterClientEof() {
+        if (resetPending) {
+            return; // a fault resets the connection once its echo is out
+        }
+        if (outputShut) {
+            socket.close(); // a fault sent the FIN already: nothing more may be written
+            return;
+        }
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (!flushed.isSuccess()) {
                 return; // the channel is closing already; closed() counts it as a reset
             }
-            if (resetPending) {
-                return; // a fault resets the connection once its echo is out
-            } else if (outputShut) {
-                socket.close(); // a fault sent the FIN already
-            } else if (faults != null) {
+            if (faults != null) {
                 faults.beforeFin(this::sendFinThenClose);
             } else {
                 sendFinThenClose();

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.tcpecho.config.DurationFormat;
 import io.tcpecho.config.Units;
 
 /**
@@ -113,7 +112,7 @@ public enum FaultKey {
     /** A value written back in the syntax it is read in. */
     String format(Object value) {
         return switch (kind) {
-            case DURATION -> DurationFormat.format((Duration) value);
+            case DURATION -> Units.formatDuration((Duration) value);
             case SIZE -> Units.formatBytes((Long) value);
             case RATE -> Units.formatBytes((Long) value) + "/s";
             case FLAG, FRACTION -> String.valueOf(value);
@@ -122,7 +121,7 @@ public enum FaultKey {
 
     private String format(long bound) {
         return switch (kind) {
-            case DURATION -> DurationFormat.format(Duration.ofNanos(bound));
+            case DURATION -> Units.formatDuration(Duration.ofNanos(bound));
             case SIZE, RATE -> format((Object) bound);
             case FRACTION, FLAG -> String.valueOf(bound);
         };

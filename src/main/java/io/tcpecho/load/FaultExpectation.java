@@ -3,7 +3,6 @@ package io.tcpecho.load;
 import java.time.Duration;
 import java.util.Locale;
 
-import io.tcpecho.config.DurationFormat;
 import io.tcpecho.config.Units;
 import io.tcpecho.load.Observed.Kind;
 import picocli.CommandLine.ITypeConverter;
@@ -46,13 +45,13 @@ record FaultExpectation(String fault, long bytes, Duration duration) {
     String describe() {
         return switch (fault) {
             case "reset-after-bytes" -> "reset at byte " + bytes;
-            case "reset-peer" -> "reset at least " + DurationFormat.format(duration) + " after connecting";
+            case "reset-peer" -> "reset at least " + Units.formatDuration(duration) + " after connecting";
             case "limit-data" -> "EOF at byte " + bytes;
             case "refuse" -> "reset or EOF before any echo";
             case "timeout" -> duration.isZero() ? "no echo (stalled)" : "EOF before any echo, at least "
-                    + DurationFormat.format(duration) + " after connecting";
+                    + Units.formatDuration(duration) + " after connecting";
             case "corrupt-every" -> "first corruption at byte " + (bytes - 1);
-            default -> "the server's EOF at least " + DurationFormat.format(duration) + " after the half-close";
+            default -> "the server's EOF at least " + Units.formatDuration(duration) + " after the half-close";
         };
     }
 

@@ -101,6 +101,38 @@ class EchoConfigValidatorTest {
     }
 
     @Test
+    void faultScenariosAreCheckedKeyByKeyAndAsAWhole() {
+        assertThat(problems(Map.of("echo.faults.slow.port", "7101", "echo.faults.slow.latency", "200ms",
+                "echo.faults.slow.jitter", "50ms", "echo.faults.slow.bandwidth", "64KiB", "echo.faults.slow.probability", "0.5",
+                "echo.faults.command-port", "7110", "echo.faults.cut.port", "7102", "echo.faults.cut.limit-data", "1MiB")))
+                .isEmpty();
+        assertThat(problems(Map.of("echo.faults.slow.port", "7101", "echo.faults.slow.latency", "20m"))).containsExactly(
+                "Invalid configuration: echo.faults.slow.latency=20m is out of range; allowed: 0s to 10m");
+        assertThat(problems(Map.of("echo.faults.slow.port", "7101", "echo.faults.slow.probability", "1.5",
+                "echo.faults.slow.refuse", "true"))).containsExactly(
+                "Invalid configuration: echo.faults.slow.probability=1.5 is out of range; allowed: 0 to 1");
+        assertThat(problems(Map.of("echo.faults.slow.port", "7101", "echo.faults.slow.refuse", "true",
+                "echo.faults.slow.latency", "1s"))).containsExactly(
+                "Invalid configuration: echo.faults.slow.refuse combines with probability only (the connection gets no echo to shape)");
+        assertThat(problems(Map.of("echo.faults.slow.port", "7101", "echo.faults.slow.slicer.delay", "1ms"))).containsExactly(
+                "Invalid configuration: echo.faults.slow.slicer.size-variation and slicer.delay need slicer.average-size");
+        assertThat(problems(Map.of("echo.faults.slow.port", "7101"))).containsExactly(
+                "Invalid configuration: echo.faults.slow has a port but no fault; set one of its faults "
+                        + "(echo.faults.slow.latency=200ms, echo.faults.slow.refuse=true ...)");
+        assertThat(problems(Map.of("echo.faults.Slow_One.port", "7101", "echo.faults.Slow_One.refuse", "true"))).containsExactly(
+                "Invalid configuration: echo.faults.Slow_One: the scenario's name must be 1 to 15 lower-case letters, digits "
+                        + "and '-', beginning with a letter (it names the pod's port)");
+        assertThat(problems(Map.of("echo.faults.slow.port", "7007", "echo.faults.slow.refuse", "true"))).containsExactly(
+                "Invalid configuration: echo.faults.slow.port=7007 is echo.port too; give each TCP listener a port of its own");
+        assertThat(problems(Map.of("echo.faults.command-port", "7007"))).containsExactly(
+                "Invalid configuration: echo.faults.command-port=7007 is echo.port too; give each TCP listener a port of its own");
+        assertThat(problems(Map.of("echo.faults.command-timeout", "0s"))).containsExactly(
+                "Invalid configuration: echo.faults.command-timeout=0s is out of range; allowed: 1ms to 1m");
+        assertThat(problems(Map.of("echo.tls.faults-by-sni", "true"))).containsExactly(
+                "Invalid configuration: echo.tls.faults-by-sni=true needs the TLS echo; set echo.tls.port");
+    }
+
+    @Test
     void everyProblemIsReportedOnItsOwnLine() {
         assertThat(problems(Map.of("echo.port", "70000", "echo.instances", "0", "echo.idle-timeout", "-5s")))
                 .containsExactlyInAnyOrder(
