@@ -107,3 +107,73 @@ the two is required when TLS is on.
 {{- fail "tls.enabled needs a certificate: set tls.secretName to a kubernetes.io/tls Secret (tls.crt, tls.key), or tls.certManager.enabled with tls.certManager.issuerRef.name" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The fault keys of a scenario in values, the application's variable for each (ECHO_FAULTS_<NAME>_<SUFFIX>) and how
+its value is written: durations in milliseconds, sizes and rates in bytes, flags, the probability as it is.
+*/}}
+{{- define "tcp-echo.faultKeys" -}}
+latencyMs: [LATENCY, ms]
+jitterMs: [JITTER, ms]
+bandwidth: [BANDWIDTH, bytes]
+timeoutMs: [TIMEOUT, ms]
+resetAfterBytes: [RESET_AFTER_BYTES, bytes]
+resetPeerMs: [RESET_PEER, ms]
+limitData: [LIMIT_DATA, bytes]
+slowCloseMs: [SLOW_CLOSE, ms]
+noHalfClose: [NO_HALF_CLOSE, flag]
+firstByteDelayMs: [FIRST_BYTE_DELAY, ms]
+corruptEvery: [CORRUPT_EVERY, bytes]
+refuse: [REFUSE, flag]
+probability: [PROBABILITY, number]
+slicer.averageSize: [SLICER_AVERAGE_SIZE, bytes]
+slicer.sizeVariation: [SLICER_SIZE_VARIATION, bytes]
+slicer.delayMs: [SLICER_DELAY, ms]
+{{- end }}
+
+{{/*
+The container's variables of the fault scenarios and of the fault command port. Fails on two listeners with one port:
+the application would refuse to start.
+*/}}
+{{- define "tcp-echo.faultEnv" -}}
+{{- $keys := include "tcp-echo.faultKeys" . | fromYaml }}
+{{- $ports := dict (toString (int64 .Values.echo.port)) "echo.port" (toString (int64 .Values.management.port)) "management.port" }}
+{{- if .Values.whoami.enabled }}{{- $_ := set $ports (toString (int64 .Values.whoami.port)) "whoami.port" }}{{- end }}
+{{- if .Values.tls.enabled }}{{- $_ := set $ports (toString (int64 .Values.tls.port)) "tls.port" }}{{- end }}
+{{- range $name, $scenario := .Values.faults.scenarios }}
+{{- $port := toString (int64 $scenario.port) }}
+{{- if hasKey $ports $port }}
+{{- fail (printf "faults.scenarios.%s.port=%s is %s too: give each listener a port of its own" $name $port (get $ports $port)) }}
+{{- end }}
+{{- $_ := set $ports $port (printf "faults.scenarios.%s.port" $name) }}
+- name: ECHO_FAULTS_{{ upper $name }}_PORT
+  value: {{ $port | quote }}
+{{- range $key, $how := $keys }}
+{{- $parts := splitList "." $key }}
+{{- $holder := $scenario }}
+{{- if eq (len $parts) 2 }}{{- $holder = get $scenario (index $parts 0) | default dict }}{{- end }}
+{{- $field := last $parts }}
+{{- if and (kindIs "map" $holder) (hasKey $holder $field) (not (kindIs "invalid" (get $holder $field))) }}
+{{- $value := get $holder $field }}
+- name: ECHO_FAULTS_{{ upper $name }}_{{ index $how 0 }}
+  {{- if eq (index $how 1) "ms" }}
+  value: {{ printf "%vms" $value | quote }}
+  {{- else if eq (index $how 1) "bytes" }}
+  value: {{ $value | int64 | quote }}
+  {{- else }}
+  value: {{ $value | toString | quote }}
+  {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if .Values.faults.command.enabled }}
+{{- $port := toString (int64 .Values.faults.command.port) }}
+{{- if hasKey $ports $port }}
+{{- fail (printf "faults.command.port=%s is %s too: give each listener a port of its own" $port (get $ports $port)) }}
+{{- end }}
+- name: ECHO_FAULTS_COMMAND_PORT
+  value: {{ $port | quote }}
+{{- end }}
+- name: ECHO_FAULTS_COMMAND_TIMEOUT
+  value: {{ printf "%ds" (int64 .Values.faults.command.timeoutSeconds) | quote }}
+{{- end }}

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.Haproxy;
 import io.tcpecho.testing.JavaCommand;
 import io.tcpecho.testing.ServerProcess;
 import io.vertx.core.json.JsonObject;
@@ -46,8 +46,7 @@ class BehindHaproxyIT {
                         "POD_NAME", "pod-b", "ECHO_WHOAMI_PORT", String.valueOf(whoamiB))).awaitReady(START)) {
             int port = ServerProcess.freePort();
             int whoamiPort = ServerProcess.freePort();
-            Process haproxy = startHaproxy(option, port, a.echoPort(), b.echoPort(), whoamiPort, whoamiA, whoamiB);
-            try {
+            try (Haproxy haproxy = startHaproxy(option, port, a.echoPort(), b.echoPort(), whoamiPort, whoamiA, whoamiB)) {
                 List<Integer> clientPorts = new ArrayList<>();
                 for (int i = 0; i < CONNECTIONS; i++) {
                     byte[] payload = EchoClient.randomBytes(200_000 + i, i);
@@ -78,8 +77,6 @@ class BehindHaproxyIT {
                 assertThat(spread.getJsonObject("clients").getMap()).containsExactly(Map.entry(CLIENT_ADDRESS, 40));
                 assertThat(spread.getJsonObject("proxyProtocol").getMap()).containsExactly(Map.entry(version, 40));
                 assertThat(spread.getDouble("pValue")).isEqualTo(1.0);
-            } finally {
-                haproxy.destroy();
             }
         }
     }
@@ -100,13 +97,9 @@ class BehindHaproxyIT {
         return new JsonObject(Files.readString(report));
     }
 
-    private static Process startHaproxy(String option, int port, int a, int b, int whoamiPort, int whoamiA, int whoamiB)
+    private static Haproxy startHaproxy(String option, int port, int a, int b, int whoamiPort, int whoamiA, int whoamiB)
             throws IOException {
-        assertThat(Commands.run(List.of("haproxy", "-v"), Map.of(), Path.of("."), Duration.ofSeconds(10)).exitCode())
-                .as("HAProxy is needed for this test (apt-get install haproxy; see .ci/run)").isZero();
-        Path work = Files.createDirectories(Path.of("target", "haproxy-it"));
-        Path config = work.resolve("haproxy-" + option + ".cfg");
-        Files.writeString(config, """
+        return Haproxy.start("haproxy-" + option, """
                 global
                     maxconn 256
                 defaults
@@ -124,19 +117,6 @@ class BehindHaproxyIT {
                     balance roundrobin
                     server a 127.0.0.1:%d %s
                     server b 127.0.0.1:%d %s
-                """.formatted(port, a, option, b, option, whoamiPort, whoamiA, option, whoamiB, option));
-        Process haproxy = Commands.start(work.resolve("haproxy-" + option + ".log"), Map.of(),
-                List.of("haproxy", "-db", "-f", config.toString()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> listening(port) || !haproxy.isAlive());
-        assertThat(haproxy.isAlive()).as("haproxy started; see %s", work).isTrue();
-        return haproxy;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket probe = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+                """.formatted(port, a, option, b, option, whoamiPort, whoamiA, option, whoamiB, option), port);
     }
 }

@@ -91,6 +91,9 @@ final class LoadRun implements AutoCloseable {
                 .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // A failed write must not close the channel before what the server sent first is read: a reset at
+                // byte N is then seen at byte N, by the read that meets it.
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, stallNanos / 1_000_000))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))

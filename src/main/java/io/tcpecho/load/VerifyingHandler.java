@@ -7,8 +7,10 @@ import javax.net.ssl.SSLException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.tcpecho.load.Observed.Kind;
 import io.tcpecho.tls.TlsHalfClose;
@@ -25,6 +27,9 @@ import io.tcpecho.tls.TlsHalfClose;
  */
 abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
 
+    /** tcp_states.h: what a connection is in once a reset ended it. */
+    private static final int TCP_CLOSE = 7;
+
     protected final LoadRun run;
     protected final long id;
     private final long start;
@@ -38,6 +43,16 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
     protected boolean expectingEcho = true;
     private long lastProgress = System.nanoTime();
     private long connectedAt;
+    /**
+     * Why a write failed, if one did: the kernel reports a reset once, to whichever call meets it first, and when that
+     * is a write the read that follows sees a plain EOF.
+     */
+    private Throwable writeFailure;
+    private final ChannelFutureListener writeOutcome = written -> {
+        if (!written.isSuccess() && writeFailure == null) {
+            writeFailure = written.cause();
+        }
+    };
     private long halfClosedAt;
     private long eofAt;
 
@@ -118,7 +133,11 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public final void channelInactive(ChannelHandlerContext ctx) {
         run.closed(this);
-        observed(eof ? Kind.EOF : Kind.RESET, received, eof ? null : "closed without the server's FIN");
+        if (eof) {
+            earlyEof();
+        } else {
+            observed(Kind.RESET, received, "closed without the server's FIN");
+        }
     }
 
     /** The server reset the connection as it accepted it, before the client saw it established. */
@@ -126,9 +145,20 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         observed(Kind.RESET, 0, detail);
     }
 
-    /** The server ended its side before the whole echo came back. */
+    /**
+     * The server ended its side before the whole echo came back: with a FIN, or with a reset that a write met first or
+     * that the read took for an end. Before the client's own FIN, the TCP state tells them apart: CLOSE after a reset,
+     * CLOSE_WAIT after a FIN (after both FINs, the kernel leaves the socket in CLOSE too, so it tells nothing then).
+     */
     protected final void earlyEof() {
-        observed(Kind.EOF, received, null);
+        if (writeFailure != null) {
+            observed(Kind.RESET, received, "a write failed: " + LoadRun.describe(writeFailure));
+        } else if (!outputShut && channel instanceof EpollSocketChannel epoll && epoll.isOpen()
+                && epoll.tcpInfo().state() == TCP_CLOSE) {
+            observed(Kind.RESET, received, "the connection is in TCP state CLOSE");
+        } else {
+            observed(Kind.EOF, received, null);
+        }
     }
 
     /**
@@ -167,7 +197,7 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture last = null;
         while (length > 0) {
             int n = (int) Math.min(PayloadPattern.MAX_SLICE, length);
-            last = channel.write(run.pattern.slice(start + sent, n));
+            last = channel.write(run.pattern.slice(start + sent, n)).addListener(writeOutcome);
             sent += n;
             length -= n;
             run.bytesSent.add(n);

@@ -5,6 +5,8 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.regex.Pattern;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 import io.tcpecho.config.EchoConfig;
 
 /**
@@ -27,7 +30,10 @@ final class ApplicationFacts {
     private ApplicationFacts() {
     }
 
-    /** Environment variable of every {@code echo.*} key -> its {@code @WithDefault}, if it has one. */
+    /**
+     * Environment variable of every {@code echo.*} key -> its {@code @WithDefault}, if it has one. A named group's
+     * variables have {@code *} for the name: {@code ECHO_FAULTS_*_LATENCY}.
+     */
     static Map<String, Optional<String>> echoSettings() {
         Map<String, Optional<String>> settings = new TreeMap<>();
         collect(EchoConfig.class, EchoConfig.class.getAnnotation(ConfigMapping.class).prefix(), settings);
@@ -40,14 +46,25 @@ final class ApplicationFacts {
                 continue;
             }
             String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == EchoConfig.class) {
+            if (method.isAnnotationPresent(WithParentName.class) && method.getReturnType() == Map.class) {
+                // Named groups (echo.faults.NAME.*): the name is any one segment of the variable.
+                Type group = ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[1];
+                collect((Class<?>) group, prefix + ".*", settings);
+            } else if (method.getReturnType().isInterface()
+                    && method.getReturnType().getName().startsWith(EchoConfig.class.getName() + "$")) {
                 collect(method.getReturnType(), key, settings);
             } else {
                 WithDefault fallback = method.getAnnotation(WithDefault.class);
-                settings.put(key.replaceAll("[^a-zA-Z0-9]", "_").toUpperCase(),
+                settings.put(key.replaceAll("[^a-zA-Z0-9*]", "_").toUpperCase(),
                         Optional.ofNullable(fallback).map(WithDefault::value));
             }
         }
+    }
+
+    /** Whether the application reads {@code variable}: one of {@link #echoSettings()}, a name in place of a {@code *}. */
+    static boolean isSetting(String variable) {
+        return echoSettings().keySet().stream()
+                .anyMatch(setting -> variable.matches(setting.replace("*", "[A-Z][A-Z0-9]*")));
     }
 
     /** The application's default for a configuration key, from application.properties. */

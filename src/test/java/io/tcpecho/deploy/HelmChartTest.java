@@ -263,6 +263,60 @@ class HelmChartTest {
     }
 
     @Test
+    void faultScenariosAreListenersOfTheirOwnOnTheServiceAndThePolicy() {
+        Rendering r = Chart.render("""
+                faults:
+                  scenarios:
+                    slow: {port: 7101, latencyMs: 200, jitterMs: 50, slicer: {averageSize: 100, delayMs: 0.5}}
+                    reset: {port: 7102, servicePort: 9102, resetAfterBytes: 65536, probability: 0.25}
+                  command: {enabled: true, timeoutSeconds: 3}
+                networkPolicy: {enabled: true}
+                """);
+        assertThat(r.env("ECHO_FAULTS_SLOW_PORT")).isEqualTo("7101");
+        assertThat(r.env("ECHO_FAULTS_SLOW_LATENCY")).isEqualTo("200ms");
+        assertThat(r.env("ECHO_FAULTS_SLOW_JITTER")).isEqualTo("50ms");
+        assertThat(r.env("ECHO_FAULTS_SLOW_SLICER_AVERAGE_SIZE")).isEqualTo("100");
+        assertThat(r.env("ECHO_FAULTS_SLOW_SLICER_DELAY")).isEqualTo("0.5ms");
+        assertThat(r.env("ECHO_FAULTS_SLOW_SLICER_SIZE_VARIATION")).isNull();
+        assertThat(r.env("ECHO_FAULTS_RESET_RESET_AFTER_BYTES")).isEqualTo("65536");
+        assertThat(r.env("ECHO_FAULTS_RESET_PROBABILITY")).isEqualTo("0.25");
+        assertThat(r.env("ECHO_FAULTS_COMMAND_PORT")).isEqualTo("7110");
+        assertThat(r.env("ECHO_FAULTS_COMMAND_TIMEOUT")).isEqualTo("3s");
+        assertThat(r.containerPort("f-slow")).isEqualTo(7101);
+        assertThat(r.containerPort("f-reset")).isEqualTo(7102);
+        assertThat(r.containerPort("fault-command")).isEqualTo(7110);
+        Map<String, Integer> servicePorts = new TreeMap<>();
+        r.echoService().at("/spec/ports").forEach(port -> servicePorts.put(port.path("name").asText(), port.path("port").asInt()));
+        assertThat(servicePorts).containsEntry("f-slow", 7101).containsEntry("f-reset", 9102).containsEntry("fault-command", 7110);
+        r.echoService().at("/spec/ports").forEach(port -> assertThat(targetContainerPort(r, port)).isPositive());
+        List<String> admitted = new ArrayList<>();
+        r.get("NetworkPolicy", "tcp-echo").at("/spec/ingress/0/ports").forEach(port -> admitted.add(port.path("port").asText()));
+        assertThat(admitted).contains("echo", "f-slow", "f-reset", "fault-command");
+        assertThat(envNames(r).stream().filter(n -> n.startsWith("ECHO_"))).allMatch(ApplicationFacts::isSetting);
+    }
+
+    @Test
+    void theFaultDrillPresetRendersTheStandardScenarios() throws IOException {
+        Rendering r = Chart.render(Files.readString(Chart.DIR.resolve("presets").resolve("fault-drill.yaml")));
+        assertThat(r.env("ECHO_FAULTS_SLOW_LATENCY")).isEqualTo("200ms");
+        assertThat(r.env("ECHO_FAULTS_STALL_TIMEOUT")).isEqualTo("0ms");
+        assertThat(r.env("ECHO_FAULTS_RESET_RESET_AFTER_BYTES")).isEqualTo("65536");
+        assertThat(r.env("ECHO_FAULTS_TRUNCATE_LIMIT_DATA")).isEqualTo("65536");
+        assertThat(r.env("ECHO_FAULTS_REFUSE_REFUSE")).isEqualTo("true");
+        assertThat(r.env("ECHO_FAULTS_NOHALFCLOSE_NO_HALF_CLOSE")).isEqualTo("true");
+        assertThat(r.env("ECHO_FAULTS_COMMAND_PORT")).isEqualTo("7110");
+        assertThat(r.echoService().at("/spec/ports")).hasSize(8);
+    }
+
+    @Test
+    void twoListenersOnOnePortFailWithBothNamed() {
+        assertThatThrownBy(() -> Chart.render("faults: {scenarios: {slow: {port: 7007, latencyMs: 1}}}"))
+                .hasMessageContaining("faults.scenarios.slow.port=7007 is echo.port too: give each listener a port of its own");
+        assertThatThrownBy(() -> Chart.render("faults: {scenarios: {slow: {port: 7110, latencyMs: 1}}, command: {enabled: true}}"))
+                .hasMessageContaining("faults.command.port=7110 is faults.scenarios.slow.port too");
+    }
+
+    @Test
     void clusterIpServiceHasNoLoadBalancerFields() {
         Rendering r = Chart.render("""
                 service:
@@ -303,8 +357,7 @@ class HelmChartTest {
         assertThat(r.env("ECHO_INSTANCES")).isNull();
         assertThat(r.env("ECHO_TCP_RECEIVE_BUFFER_SIZE")).isNull();
         // Every variable the chart sets is a key the application reads.
-        Set<String> appKeys = ApplicationFacts.echoSettings().keySet();
-        assertThat(envNames(r).stream().filter(n -> n.startsWith("ECHO_"))).allMatch(appKeys::contains);
+        assertThat(envNames(r).stream().filter(n -> n.startsWith("ECHO_"))).allMatch(ApplicationFacts::isSetting);
     }
 
     @Test
@@ -312,7 +365,9 @@ class HelmChartTest {
         // The chart writes every setting explicitly; by default it must not change the service's behaviour.
         Rendering r = Chart.render("");
         Map<String, String> defaults = new TreeMap<>();
-        ApplicationFacts.echoSettings().forEach((variable, fallback) -> fallback.ifPresent(value -> defaults.put(variable, value)));
+        // A named group's settings (ECHO_FAULTS_*_...) exist only for the groups the values name.
+        ApplicationFacts.echoSettings().forEach((variable, fallback) -> fallback.filter(value -> !variable.contains("*"))
+                .ifPresent(value -> defaults.put(variable, value)));
         assertThat(defaults).containsKeys("ECHO_PORT", "ECHO_DRAIN_TIMEOUT", "ECHO_TCP_REUSE_PORT");
         defaults.forEach((variable, appDefault) -> assertThat(r.env(variable))
                 .as("%s: chart default vs @WithDefault of EchoConfig", variable).isEqualTo(appDefault));
@@ -366,8 +421,19 @@ class HelmChartTest {
                 """);
         // The TLS echo's port: with TLS on, which PROXY protocol (on above) excludes.
         Rendering withTls = Chart.render("tls: {enabled: true, port: 17443, secretName: echo-cert}");
-        Set<String> echoVariables = Stream.concat(envNames(r).stream(), envNames(withTls).stream())
-                .filter(n -> n.startsWith("ECHO_")).collect(Collectors.toCollection(TreeSet::new));
+        // A fault scenario with every fault (the chart does not judge how they combine; the application does).
+        Rendering withFaults = Chart.render("""
+                faults:
+                  scenarios:
+                    every: {port: 7101, latencyMs: 200, jitterMs: 50, bandwidth: 65536, timeoutMs: 1000,
+                      slicer: {averageSize: 100, sizeVariation: 10, delayMs: 1}, resetAfterBytes: 1, resetPeerMs: 1,
+                      limitData: 1, slowCloseMs: 1, noHalfClose: true, firstByteDelayMs: 1, corruptEvery: 1,
+                      refuse: true, probability: 0.5}
+                  command: {enabled: true}
+                """);
+        Set<String> echoVariables = Stream.of(r, withTls, withFaults).flatMap(rendering -> envNames(rendering).stream())
+                .filter(n -> n.startsWith("ECHO_")).map(n -> n.replace("ECHO_FAULTS_EVERY_", "ECHO_FAULTS_*_"))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(echoVariables)
                 .as("one value per setting of io.tcpecho.config.EchoConfig")
                 .isEqualTo(ApplicationFacts.echoSettings().keySet());
@@ -640,6 +706,18 @@ class HelmChartTest {
             "serviceMonitor: {interval: often}",
             "image: {pullPolicy: Sometimes}",
             "ports: {echo: 7}",
+            "faults: {scenarios: {Slow: {port: 7101, latencyMs: 1}}}",
+            "faults: {scenarios: {command: {port: 7101, refuse: true}}}",
+            "faults: {scenarios: {averyveryverylongname: {port: 7101, refuse: true}}}",
+            "faults: {scenarios: {slow: {latencyMs: 200}}}",
+            "faults: {scenarios: {slow: {port: 7101, latencyMs: 600001}}}",
+            "faults: {scenarios: {slow: {port: 7101, latency: 200ms}}}",
+            "faults: {scenarios: {slow: {port: 7101, probability: 1.5}}}",
+            "faults: {scenarios: {slow: {port: 7101, corruptEvery: 0}}}",
+            "faults: {scenarios: {slow: {port: 7101, refuse: \"yes\"}}}",
+            "faults: {scenarios: {slow: {port: 7101, slicer: {delayMs: 1}}}}",
+            "faults: {command: {timeoutSeconds: 0}}",
+            "tls: {faultsBySni: 1}",
     })
     void schemaRejectsWrongValues(String values) {
         assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");

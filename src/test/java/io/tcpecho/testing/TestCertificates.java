@@ -53,6 +53,11 @@ public final class TestCertificates {
                 .toAbsolutePath();
         try {
             Files.createDirectories(directory);
+            PemCertificateFiles existing = new PemCertificateFiles(directory, name, true, null);
+            if (Files.isRegularFile(existing.clientCertFile()) && Files.isRegularFile(existing.trustFile())) {
+                // The generator writes them again otherwise (seconds of RSA keys each time, at every test profile).
+                return new TestCertificates(directory, existing);
+            }
             PemCertificateFiles files = (PemCertificateFiles) new CertificateGenerator(directory, false)
                     .generate(new CertificateRequest().withName(name).withCN(cn).withFormat(Format.PEM)
                             .withClientCertificate().withDuration(Duration.ofDays(2)))
