@@ -148,7 +148,9 @@ class ProxyProtocolFuzzTest {
             Case valid = cases.generate(50).stream().filter(c -> c.outcome() == Outcome.ECHO).findFirst().orElseThrow();
             try (EchoClient client = EchoClient.connect(port)) {
                 client.write(valid.header());
-                client.write(missing);
+                if (listener.equals("echo")) {
+                    client.write(missing); // whoami reads nothing after the header: what it left unread would reset
+                }
                 client.socket().shutdownOutput();
                 String answer = new String(client.readToEnd(), StandardCharsets.UTF_8);
                 if (listener.equals("echo")) {
