@@ -35,8 +35,8 @@ class FaultsBehindHaproxyIT {
         server = ServerProcess.start(Map.of("ECHO_FAULTS_STALL_PORT", String.valueOf(stallPort), "ECHO_FAULTS_STALL_TIMEOUT", "0s",
                 "ECHO_FAULTS_REFUSE_PORT", String.valueOf(refusePort), "ECHO_FAULTS_REFUSE_REFUSE", "true"))
                 .awaitReady(Duration.ofSeconds(30));
-        assertThat(server.output()).contains("Fault port 'stall' listening on 0.0.0.0:" + stallPort + ": timeout=0s",
-                "Fault port 'refuse' listening on 0.0.0.0:" + refusePort + ": refuse=true");
+        assertThat(server.output()).contains("Fault port 'stall' listening on 127.0.0.1:" + stallPort + ": timeout=0s",
+                "Fault port 'refuse' listening on 127.0.0.1:" + refusePort + ": refuse=true");
     }
 
     @AfterAll

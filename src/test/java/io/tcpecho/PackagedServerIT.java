@@ -23,6 +23,7 @@ import io.tcpecho.testing.Http;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ServerProcess;
 import io.tcpecho.testing.TestCertificates;
+import io.vertx.core.json.JsonObject;
 
 /** The packaged jar as production runs it: start-up errors, SIGTERM drain, exit status, logs. */
 class PackagedServerIT {
@@ -101,6 +102,51 @@ class PackagedServerIT {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Http.body(server.managementUrl("/q/metrics")))
                     .containsPattern("echo_connections_closed_total\\{reason=\"reset\",?} 50.0"));
             assertThat(server.output()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    /** What the chart's logFormat: json sets: one JSON object a line, the access log's fields in its mdc object. */
+    @Test
+    void jsonLogsCarryTheAccessLogsFieldsAsFields() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true",
+                "ECHO_ACCESS_LOG", "true")).awaitReady(START)) {
+            byte[] payload = EchoClient.randomBytes(1000, 1);
+            try (EchoClient client = EchoClient.connect(server.echoPort())) {
+                client.sendThenHalfClose(payload);
+                assertThat(client.readToEnd()).isEqualTo(payload);
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.outputLines()).anySatisfy(line -> {
+                JsonObject json = new JsonObject(line);
+                assertThat(json.getString("loggerName")).isEqualTo("io.tcpecho.access");
+                JsonObject fields = json.getJsonObject("mdc");
+                assertThat(fields.getString("received")).isEqualTo("1000");
+                assertThat(fields.getString("sent")).isEqualTo("1000");
+                assertThat(fields.getString("reason")).isEqualTo("completed");
+                assertThat(fields.getString("client")).startsWith("127.0.0.1:");
+            }));
+            assertThat(server.outputLines()).as("every line is JSON").isNotEmpty()
+                    .allSatisfy(line -> assertThat(new JsonObject(line).getString("level")).isNotBlank());
+        }
+    }
+
+    /** Fault scenarios by environment variables alone, as the chart sets them; a bad one stops start-up in one line. */
+    @Test
+    void faultPortsConfiguredByEnvironmentVariablesAloneAsTheChartDoes() throws Exception {
+        int port = ServerProcess.freePort();
+        try (ServerProcess server = ServerProcess.start(Map.of("ECHO_FAULTS_CUT_PORT", String.valueOf(port),
+                "ECHO_FAULTS_CUT_LIMIT_DATA", "5", "ECHO_FAULTS_CUT_SLICER_AVERAGE_SIZE", "2")).awaitReady(START)) {
+            assertThat(server.output()).contains("Fault port 'cut' listening on 127.0.0.1:" + port + ": slicer.average-size=2B limit-data=5B");
+            try (EchoClient client = EchoClient.connect(port)) {
+                client.sendThenHalfClose("hello world".getBytes());
+                assertThat(new String(client.readToEnd())).isEqualTo("hello");
+            }
+        }
+        try (ServerProcess server = ServerProcess.start(Map.of("ECHO_FAULTS_SLOW_PORT", String.valueOf(port),
+                "ECHO_FAULTS_SLOW_LATENCY", "20m"))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(server.outputLines()).anySatisfy(line -> assertThat(line)
+                    .contains("Invalid configuration: echo.faults.slow.latency=20m is out of range; allowed: 0s to 10m"));
+            assertThat(server.output()).doesNotContain("\tat ");
         }
     }
 

@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -37,19 +35,8 @@ import io.tcpecho.testing.TlsProfile;
  * counted by reason and logged once, with no stack trace.
  */
 @QuarkusTest
-@TestProfile(FaultSelectionTest.Selections.class)
+@TestProfile(TlsProfile.class)
 class FaultSelectionTest {
-
-    public static class Selections extends TlsProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("echo.faults.command-port", "0");
-            config.put("echo.faults.command-timeout", "1s");
-            config.put("echo.tls.faults-by-sni", "true");
-            return config;
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.fault.FaultKey;
@@ -32,6 +30,7 @@ import io.tcpecho.fault.FaultSpec;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
+import io.tcpecho.testing.TlsProfile;
 
 /**
  * The fault selections an outsider writes, seeded: the command port's first line and the SNI label, mutated. The
@@ -41,7 +40,7 @@ import io.tcpecho.testing.Prometheus;
  * server still echoes.
  */
 @QuarkusTest
-@TestProfile(FaultSelectionFuzzTest.CommandPort.class)
+@TestProfile(TlsProfile.class)
 class FaultSelectionFuzzTest {
 
     private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
@@ -50,13 +49,6 @@ class FaultSelectionFuzzTest {
             "probability", "refuse", "no-half-close", "timeout", "reset-after-bytes" };
     private static final String[] VALUES = { "0", "1", "7", "100", "1ms", "2ms", "10s", "64KiB", "1MiB", "2TiB", "0.5", "true",
             "false", "-1", "abc", "", "1e3", "99999999999999999999" };
-
-    public static class CommandPort implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.faults.command-port", "0", "echo.faults.command-timeout", "5s");
-        }
-    }
 
     @Inject
     EchoServer server;

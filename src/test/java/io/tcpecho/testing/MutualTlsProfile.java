@@ -5,7 +5,11 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** The TLS echo with client certificates required (echo.tls.client-auth), on the JDK's TLS unless a subclass says otherwise. */
+/**
+ * The TLS echo with client certificates required (echo.tls.client-auth), TLS 1.2 allowed beside 1.3 and a handshake
+ * timeout of a second, on the JDK's TLS unless a subclass says otherwise: the mutual TLS and the hostile client tests
+ * share it.
+ */
 public class MutualTlsProfile implements QuarkusTestProfile {
 
     /** The server's certificate, and the client certificate its trust store holds. */
@@ -20,6 +24,8 @@ public class MutualTlsProfile implements QuarkusTestProfile {
         config.put("echo.tls.client-auth", "required");
         config.put("echo.access-log", "true");
         config.put("echo.tls.engine", engine());
+        config.put("quarkus.tls.echo.protocols", "TLSv1.3,TLSv1.2");
+        config.put("quarkus.tls.echo.handshake-timeout", "1s");
         return config;
     }
 

@@ -5,13 +5,6 @@ import io.quarkus.test.junit.TestProfile;
 
 /** {@link HostileTlsClientsTest} with echo.tls.engine=openssl, which refuses renegotiation in words of its own. */
 @QuarkusTest
-@TestProfile(HostileTlsClientsOpenSslTest.OnOpenSsl.class)
+@TestProfile(MutualTlsOpenSslTest.OnOpenSsl.class)
 class HostileTlsClientsOpenSslTest extends HostileTlsClientsTest {
-
-    public static class OnOpenSsl extends Tls12 {
-        @Override
-        protected String engine() {
-            return "openssl";
-        }
-    }
 }

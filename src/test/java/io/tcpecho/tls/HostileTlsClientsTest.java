@@ -11,9 +11,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +33,7 @@ import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.TestCertificates;
-import io.tcpecho.testing.TlsProfile;
+import io.tcpecho.testing.MutualTlsProfile;
 
 /**
  * What hostile or broken TLS clients do, with TLS 1.2 allowed: renegotiation is refused (each would cost the server a
@@ -44,7 +42,7 @@ import io.tcpecho.testing.TlsProfile;
  * on OpenSSL.
  */
 @QuarkusTest
-@TestProfile(HostileTlsClientsTest.Tls12.class)
+@TestProfile(MutualTlsProfile.class)
 class HostileTlsClientsTest {
 
     static final int FLOOD = 1000;
@@ -54,31 +52,14 @@ class HostileTlsClientsTest {
      */
     static final int HANDSHAKE_FLOOD = 300;
 
-    public static class Tls12 extends TlsProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("quarkus.tls.echo.protocols", "TLSv1.3,TLSv1.2");
-            config.put("quarkus.tls.echo.handshake-timeout", "1s");
-            // A stranger's certificate is refused (a JDK client does not even send one its CA did not sign).
-            config.put("echo.tls.client-auth", "required");
-            config.put("echo.access-log", "false");
-            config.put("echo.tls.engine", engine());
-            return config;
-        }
-
-        protected String engine() {
-            return "jdk";
-        }
-    }
-
     @Inject
     EchoServer server;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    private final TestCertificates certificates = TlsProfile.certificates();
+    /** Client certificates required: a stranger's is refused (a JDK client does not even send one its CA did not sign). */
+    private final TestCertificates certificates = MutualTlsProfile.certificates();
     /**
      * One context for every good client: it resumes its TLS 1.2 session, so that a thousand renegotiations cost the
      * server a thousand refusals, not a thousand full handshakes as well.
