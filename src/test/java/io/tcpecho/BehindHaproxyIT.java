@@ -14,6 +14,8 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.EchoClient;
@@ -28,6 +30,7 @@ import io.vertx.core.json.JsonObject;
  * server must echo byte-exact after the header and log the client's own address, not HAProxy's; the whoami
  * listeners behind the same balancer must show {@code load spread} both pods, evenly, and the client as it is.
  */
+@ResourceLock(value = ServerProcess.PACKAGED_APP, mode = ResourceAccessMode.READ)
 class BehindHaproxyIT {
 
     private static final Duration START = Duration.ofSeconds(30);
@@ -90,7 +93,7 @@ class BehindHaproxyIT {
     private static JsonObject spread(int port) throws IOException {
         Path report = Files.createTempFile("spread-", ".json");
         Commands.Result run = Commands.run(JavaCommand.jar(ServerProcess.JAR, List.of(), List.of("load", "spread",
-                "-t", "127.0.0.1:" + port, "-n", "40", "--bind", CLIENT_ADDRESS, "--expect-pods", "2", "--json",
+                "-t", "127.0.0.1:" + port, "-c", "40", "--bind", CLIENT_ADDRESS, "--expect-pods", "2", "--json",
                 report.toString())), Map.of(), Path.of("."), Duration.ofMinutes(2));
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("2 pods answered").contains("consistent with an even spread");

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Haproxy;
@@ -22,6 +24,7 @@ import io.tcpecho.testing.ServerProcess;
  * {@code timeout server 1s} (the client is closed by HAProxy after about a second, with no echo), and a refuse port among
  * two health-checked backends is marked DOWN, after which every connection goes to the good one.
  */
+@ResourceLock(value = ServerProcess.PACKAGED_APP, mode = ResourceAccessMode.READ)
 class FaultsBehindHaproxyIT {
 
     private static ServerProcess server;

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Http;
@@ -26,6 +28,7 @@ import io.tcpecho.testing.TestCertificates;
 import io.vertx.core.json.JsonObject;
 
 /** The packaged jar as production runs it: start-up errors, SIGTERM drain, exit status, logs. */
+@ResourceLock(value = ServerProcess.PACKAGED_APP, mode = ResourceAccessMode.READ)
 class PackagedServerIT {
 
     private static final Duration START = Duration.ofSeconds(30);

@@ -54,7 +54,9 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
     private final TlsListener tls;
     private final FaultMetrics faultMetrics;
     private final FaultRefusals refusals;
-    private final Map<String, FaultScenario> scenarios;
+    private final EchoConfig config;
+    /** By listener name; made by {@link #scenarios()} once the configuration has been validated. */
+    private volatile Map<String, FaultScenario> scenarios = Map.of();
 
     ConnectionAcceptor(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry, MemoryBudget budget,
             PodIdentity pod, TlsListener tls, FaultMetrics faultMetrics, FaultRefusals refusals) {
@@ -63,9 +65,7 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
         this.refusals = refusals;
         Optional<AccessLog> accessLog = config.accessLog() ? Optional.of(new AccessLog(pod)) : Optional.empty();
         this.services = new ConnectionServices(config, metrics, registry, budget, accessLog, tls);
-        this.scenarios = config.faults().scenarios().entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                entry -> scenarioListener(entry.getKey()), entry -> FaultScenario.of(entry.getKey(), entry.getValue())));
-        this.scenarios.values().forEach(scenario -> faultMetrics.register(scenario.name(), scenario.faults().faults()));
+        this.config = config;
     }
 
     /** The listener name of a scenario's port. */
@@ -73,8 +73,16 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
         return "fault/" + scenario;
     }
 
-    /** The scenarios by listener name, each to be given a listener. */
-    Map<String, FaultScenario> scenarios() {
+    /**
+     * The scenarios by listener name, each to be given a listener: read from the configuration at the first call, which
+     * the echo server makes after it validated the configuration (so that a bad value is reported as such).
+     */
+    synchronized Map<String, FaultScenario> scenarios() {
+        if (scenarios.isEmpty() && !config.faults().scenarios().isEmpty()) {
+            scenarios = config.faults().scenarios().entrySet().stream().collect(Collectors.toUnmodifiableMap(
+                    entry -> scenarioListener(entry.getKey()), entry -> FaultScenario.of(entry.getKey(), entry.getValue())));
+            scenarios.values().forEach(scenario -> faultMetrics.register(scenario.name(), scenario.faults().faults()));
+        }
         return scenarios;
     }
 

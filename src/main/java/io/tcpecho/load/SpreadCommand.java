@@ -24,12 +24,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code load spread}: N connections to a whoami port through a load balancer; each answer names the pod that
+ * {@code load spread}: {@code -c} connections to a whoami port through a load balancer; each answer names the pod that
  * took it. Reports connections per pod, how evenly they were spread and how fast each pod's connections were set
  * up ({@link SpreadReport}). What a user runs after {@code helm install} to see the load balancer work.
  */
 @Command(name = "spread", mixinStandardHelpOptions = true,
-        description = "N connections to a whoami port (echo.whoami.port): which pods answered, how evenly, how fast.")
+        description = "Connections to a whoami port (echo.whoami.port): which pods answered, how evenly, how fast.")
 final class SpreadCommand implements Callable<Integer> {
 
     private static final int MAX_REPLY = 64 * 1024;
@@ -41,8 +41,16 @@ final class SpreadCommand implements Callable<Integer> {
             converter = TargetConverter.class, description = "Whoami listener, usually the load balancer's (default: ${DEFAULT-VALUE}).")
     InetSocketAddress target;
 
-    @Option(names = { "-n", "--connections" }, defaultValue = "100", description = "Connections (default: ${DEFAULT-VALUE}).")
-    int connections;
+    private static final int DEFAULT_CONNECTIONS = 100;
+
+    @Option(names = { "-c", "--connections" }, paramLabel = "N", description = "Connections (default: " + DEFAULT_CONNECTIONS + ").")
+    Integer connectionsOption;
+
+    /** spread's name for -c before the workloads agreed on one, kept for the scripts that use it. */
+    @Option(names = "-n", hidden = true, paramLabel = "N")
+    Integer connectionsByTheOldName;
+
+    private int connections;
 
     @Option(names = { "-p", "--parallel" }, defaultValue = "1", description = "Connections at a time (default: ${DEFAULT-VALUE}).")
     int parallel;
@@ -80,6 +88,14 @@ final class SpreadCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (connectionsByTheOldName != null) {
+            if (connectionsOption != null) {
+                throw new ParameterException(spec.commandLine(), "-n is the old name of -c: give one of them");
+            }
+            spec.commandLine().getErr().println("load spread: -n is now -c (--connections), as in every other workload");
+        }
+        connections = connectionsOption != null ? connectionsOption
+                : connectionsByTheOldName != null ? connectionsByTheOldName : DEFAULT_CONNECTIONS;
         if (connections <= 0 || parallel <= 0 || timeoutNanos <= 0 || expectedPods < 0) {
             throw new ParameterException(spec.commandLine(),
                     "--connections, --parallel and --timeout must be positive, --expect-pods not negative");

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,6 +72,7 @@ import io.vertx.core.json.JsonObject;
  * Secret's volume is a host directory with its two files (podman 4.3 mounts a Secret's data still base64-encoded).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(value = ServerProcess.PACKAGED_APP, mode = ResourceAccessMode.READ_WRITE)
 class ContainerImageIT {
 
     static final Path WORK = TestImage.WORK;

@@ -24,7 +24,7 @@ class SpreadAgainstWhoamiTest {
 
     @Test
     void everyConnectionIsAnsweredByThePodAndSeenFromTheClientsAddress() {
-        JsonObject report = spread("-n", "20", "-p", "4", "--bind", "127.0.0.9");
+        JsonObject report = spread("-c", "20", "-p", "4", "--bind", "127.0.0.9");
         assertThat(report.getBoolean("ok")).isTrue();
         assertThat(report.getLong("answered")).isEqualTo(20);
         assertThat(report.getJsonObject("pods").fieldNames()).singleElement()
@@ -36,7 +36,7 @@ class SpreadAgainstWhoamiTest {
 
     @Test
     void aPodExpectedButNeverSeenMakesTheSpreadInfinitelyUneven() {
-        JsonObject report = spread("-n", "10", "--expect-pods", "2");
+        JsonObject report = spread("-c", "10", "--expect-pods", "2");
         assertThat(report.getValue("maxOverMin")).as("10 over 0").isNull();
         assertThat(report.getDouble("pValue")).isLessThan(0.01);
     }
@@ -44,13 +44,24 @@ class SpreadAgainstWhoamiTest {
     @Test
     void oneSourcePortCanBeReusedForEveryConnection() throws Exception {
         int port = ServerProcess.freePort();
-        JsonObject report = spread("-n", "5", "--bind", "127.0.0.1:" + port);
+        JsonObject report = spread("-c", "5", "--bind", "127.0.0.1:" + port);
         assertThat(report.getLong("answered")).isEqualTo(5);
     }
 
     @Test
+    void connectionsAreDashCAsInEveryWorkloadAndTheOldDashNStillWorksWithANote() {
+        Outcome old = LoadClient.run("spread", "-t", "127.0.0.1:" + whoami.port(), "-n", "4", "--format", "json");
+        assertThat(old.exit()).isZero();
+        assertThat(new JsonObject(old.out().strip()).getLong("answered")).isEqualTo(4);
+        assertThat(old.err()).contains("load spread: -n is now -c (--connections), as in every other workload");
+
+        Outcome help = LoadClient.run("spread", "--help");
+        assertThat(help.out()).contains("-c, --connections=N").doesNotContainPattern("(^|\\s)-n\\b");
+    }
+
+    @Test
     void noAnswerFailsTheRunAndAPortReusedInParallelIsRefused() throws Exception {
-        Outcome closed = LoadClient.run("spread", "-t", "127.0.0.1:" + ServerProcess.freePort(), "-n", "3");
+        Outcome closed = LoadClient.run("spread", "-t", "127.0.0.1:" + ServerProcess.freePort(), "-c", "3");
         assertThat(closed.exit()).isEqualTo(1);
         assertThat(closed.out()).contains("FAILED: 3 connections, first: java.net.ConnectException");
 

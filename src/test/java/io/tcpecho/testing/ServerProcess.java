@@ -22,6 +22,11 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class ServerProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /**
+     * The packaged application as a JUnit resource lock, for integration test classes that run at the same time:
+     * those that run the jar read it; the image build (a nested {@code ./mvnw package}) rewrites it.
+     */
+    public static final String PACKAGED_APP = "target/quarkus-app";
 
     private final Process process;
     private final Path output;
