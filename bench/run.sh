@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Benchmark: tcp-echo against a plain Netty echo baseline (see docs/load-client.md, "Benchmark").
+# Benchmark: tcp-echo against a plain Netty echo baseline, a Go and a Node.js echo (bench/peers; see
+# docs/load-client.md, "Benchmark").
 #
 #   bench/run.sh                # package, then 5 rounds of every workload; writes bench/RESULTS.md
 #   bench/run.sh --quick        # 1 short round, to try the setup (numbers indicative only)
 #   bench/run.sh --rounds 3 --out /tmp/results.md --server-jvm "-XX:+UseParallelGC" --server-env "ECHO_INSTANCES=2"
 #
-# SKIP_PACKAGE=1 reuses the existing build; MVN_ARGS adds Maven arguments (e.g. -o).
-# Takes about 8 minutes; it needs the CPUs to itself, so run nothing else meanwhile.
+# SKIP_PACKAGE=1 reuses the existing build; MVN_ARGS adds Maven arguments (e.g. -o). Installs Debian's golang-go
+# when `go` is missing (as root; Node.js must be on the PATH already: it is not in Debian 12 at a useful version).
+# With podman (configured as .ci/run does), the image's start to ready is measured too; NO_IMAGE=1 skips it.
+# Takes about 15 minutes; it needs the CPUs to itself, so run nothing else meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v go >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go
+fi
+command -v node >/dev/null || { echo "bench/run.sh: node (Node.js 18 or later) is not on the PATH" >&2; exit 1; }
 
 if [[ "${SKIP_PACKAGE:-}" != 1 ]]; then
   # Also compiles the benchmark (src/test/java/io/tcpecho/bench) and writes target/test-classpath.txt.
@@ -20,5 +28,10 @@ trap 'rm -rf "$work"' EXIT
 # Copies, so that a build during the run cannot change what is measured.
 cp -r target/quarkus-app "$work/quarkus-app"
 cp -r target/test-classes "$work/classes"
+cp bench/peers/echo.js "$work/echo.js"
+# A single-file program outside any module: GOPATH mode, and a build cache of its own.
+GO111MODULE=off GOCACHE="$work/go-cache" go build -o "$work/echo-go" bench/peers/echo.go
+image=()
+if [[ "${NO_IMAGE:-}" != 1 ]] && command -v podman >/dev/null; then image=(--image); fi
 java -cp "$work/classes:$(cat target/test-classpath.txt)" io.tcpecho.bench.Bench \
-  --app "$work/quarkus-app" --classes "$work/classes" "$@"
+  --app "$work/quarkus-app" --classes "$work/classes" --go "$work/echo-go" --node "$work/echo.js" "${image[@]}" "$@"

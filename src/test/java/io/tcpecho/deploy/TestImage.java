@@ -16,12 +16,12 @@ import io.tcpecho.testing.Commands;
  * ({@code ./mvnw package -Dquarkus.container-image.build=true}) with the offline base image of
  * {@link BaseImage} and podman instead of a Docker daemon. Needs podman (installed by .ci/run).
  */
-final class TestImage {
+public final class TestImage {
 
     static final Path WORK = Path.of("target", "image-it");
     static final String REPOSITORY = "localhost/tcp-echo/tcp-echo";
     static final String TAG = "it";
-    static final String REFERENCE = REPOSITORY + ":" + TAG;
+    public static final String REFERENCE = REPOSITORY + ":" + TAG;
 
     private static boolean built;
 
@@ -29,7 +29,7 @@ final class TestImage {
     }
 
     /** Builds the image unless this JVM built it already. */
-    static synchronized void build() throws IOException {
+    public static synchronized void build() throws IOException {
         if (built) {
             return;
         }

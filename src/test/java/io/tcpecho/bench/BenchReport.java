@@ -1,0 +1,171 @@
+package io.tcpecho.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.tcpecho.bench.Bench.Workload;
+import io.tcpecho.bench.Results.Measure;
+
+/**
+ * bench/RESULTS.md: one row per workload and metric with every server's median, the ratios ours/peer and the
+ * targets; then every round's values, the run's log, and bench/NOTES.md.
+ */
+final class BenchReport {
+
+    /** Start to ready: ours within 1.3x of the Netty baseline's start to bound (issue 18). */
+    static final double START_TARGET = 1.3;
+    /** Idle memory: what a connection may cost ours, resident. */
+    static final double IDLE_TARGET_KIB = 4.0;
+    /** Latency: ours' p99 at most 1.1x the Netty baseline's. */
+    static final double P99_TARGET = 1.1;
+
+    private final List<String> servers;
+    private final List<String> peers;
+    private final List<Workload> workloads;
+    private final Results results;
+    private final Map<String, double[]> idle;
+    private final int idleConnections;
+    private final Map<String, List<Double>> starts;
+    private final List<String> log;
+
+    BenchReport(List<String> servers, List<Workload> workloads, Results results, Map<String, double[]> idle,
+            int idleConnections, Map<String, List<Double>> starts, List<String> log) {
+        this.servers = servers;
+        this.peers = servers.subList(1, servers.size());
+        this.workloads = workloads;
+        this.results = results;
+        this.idle = idle;
+        this.idleConnections = idleConnections;
+        this.starts = starts;
+        this.log = log;
+    }
+
+    void write(Path out, Path notes, String header) throws IOException {
+        StringBuilder md = new StringBuilder(header);
+        md.append("## Results (medians)\n\n");
+        md.append("A ratio is ours/peer: above 1 ours is faster (for latency and memory, below 1 is better). ")
+                .append("A target names the least ratio (for latency and memory, the most) that meets it; ")
+                .append("`-` where a peer has no such listener.\n\n");
+        md.append("| workload | metric |");
+        servers.forEach(s -> md.append(' ').append(s).append(" |"));
+        peers.forEach(p -> md.append(" ours/").append(p).append(" |"));
+        md.append(" targets | met |\n|---|---|");
+        servers.forEach(s -> md.append("---:|"));
+        peers.forEach(p -> md.append("---:|"));
+        md.append("---|---|\n");
+        for (Workload w : workloads) {
+            Map<String, Double> medians = medians(Measure.VALUE, w.key());
+            md.append(row(w.title(), w.unit(), medians, w.targets(), true));
+            if (w.key().startsWith("pingpong") || w.key().equals("udp")) {
+                md.append(row(w.title(), "p99 latency (us)", medians(Measure.P99, w.key()), Map.of(Bench.NETTY, P99_TARGET),
+                        false));
+                md.append(row(w.title(), "p50 latency (us)", medians(Measure.P50, w.key()), Map.of(), false));
+            }
+        }
+        Map<String, Double> perConnection = new LinkedHashMap<>();
+        for (String server : servers) {
+            double[] rss = idle.get(server);
+            perConnection.put(server, rss == null ? Double.NaN : (rss[1] - rss[0]) / idleConnections);
+        }
+        md.append(idleRow(perConnection));
+        Map<String, Double> startMedians = new LinkedHashMap<>();
+        for (String server : servers) {
+            startMedians.put(server, Results.median(starts.getOrDefault(server, List.of())));
+        }
+        md.append(row("start to ready, jar", "ms (ours: /q/health/ready 200; a peer: bound)", startMedians,
+                Map.of(Bench.NETTY, START_TARGET), false));
+        starts.forEach((name, values) -> {
+            if (!servers.contains(name)) {
+                md.append(String.format(Locale.ROOT, "| start to ready, %s | ms | %.1f |", name, Results.median(values)));
+                md.append(" |".repeat(servers.size() - 1 + peers.size()));
+                double ratio = Results.median(values) / startMedians.get(Bench.NETTY);
+                md.append(String.format(Locale.ROOT, " %.3fx netty's jar start |  |\n", ratio));
+            }
+        });
+        md.append('\n');
+
+        md.append("## Every round\n\n");
+        md.append("| workload | server | values |\n|---|---|---|\n");
+        for (Workload w : workloads) {
+            for (String server : servers) {
+                List<Double> values = results.all(Measure.VALUE, w.key(), server);
+                if (values.isEmpty()) {
+                    continue;
+                }
+                md.append("| ").append(w.key()).append(' ').append(w.unit()).append(" | ").append(server).append(" | ")
+                        .append(Results.format(values)).append(" |\n");
+                md.append("| ").append(w.key()).append(" p99 us | ").append(server).append(" | ")
+                        .append(Results.format(results.all(Measure.P99, w.key(), server))).append(" |\n");
+            }
+        }
+        idle.forEach((server, rss) -> md.append("| idle VmRSS KiB before / with ").append(idleConnections).append(" | ")
+                .append(server).append(" | ").append(String.format(Locale.ROOT, "%.0f / %.0f", rss[0], rss[1])).append(" |\n"));
+        starts.forEach((name, values) -> md.append("| start to ready ms | ").append(name).append(" | ")
+                .append(Results.format(values)).append(" |\n"));
+        md.append('\n');
+        md.append("## Log\n\n```\n");
+        log.forEach(l -> md.append(l).append('\n'));
+        md.append("```\n\n");
+        if (Files.exists(notes)) {
+            md.append(Files.readString(notes));
+        }
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, md.toString());
+    }
+
+    private Map<String, Double> medians(Measure measure, String workload) {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        servers.forEach(s -> medians.put(s, results.median(measure, workload, s)));
+        return medians;
+    }
+
+    /**
+     * One row: every server's value, the ratios ours/peer, and the targets, each a least ratio when
+     * {@code higherIsBetter}, else a most.
+     */
+    private String row(String workload, String metric, Map<String, Double> values, Map<String, Double> targets,
+            boolean higherIsBetter) {
+        StringBuilder row = new StringBuilder("| ").append(workload).append(" | ").append(metric).append(" |");
+        servers.forEach(s -> row.append(' ').append(number(values.get(s))).append(" |"));
+        double ours = values.get(Bench.OURS);
+        List<String> goals = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        for (String peer : peers) {
+            double ratio = ours / values.get(peer);
+            row.append(Double.isNaN(ratio) ? " - |" : String.format(Locale.ROOT, " %.3f |", ratio));
+            Double target = targets.get(peer);
+            if (target != null && !Double.isNaN(ratio)) {
+                goals.add((higherIsBetter ? "\u2265 " : "\u2264 ") + target + "x " + peer);
+                if (higherIsBetter ? ratio < target : ratio > target) {
+                    missed.add(peer);
+                }
+            }
+        }
+        row.append(' ').append(String.join(", ", goals)).append(" | ")
+                .append(goals.isEmpty() ? "" : missed.isEmpty() ? "yes" : "**no** (" + String.join(", ", missed) + ")")
+                .append(" |\n");
+        return row.toString();
+    }
+
+    private String idleRow(Map<String, Double> perConnection) {
+        StringBuilder row = new StringBuilder("| ").append(idleConnections).append(" idle connections | RSS growth (KiB/conn) |");
+        servers.forEach(s -> row.append(' ').append(number(perConnection.get(s))).append(" |"));
+        double ours = perConnection.get(Bench.OURS);
+        peers.forEach(p -> row.append(String.format(Locale.ROOT, " %.3f |", ours / perConnection.get(p))));
+        row.append(" ours \u2264 ").append(IDLE_TARGET_KIB).append(" KiB/conn | ").append(ours <= IDLE_TARGET_KIB ? "yes" : "**no**")
+                .append(" |\n");
+        return row.toString();
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
+    }
+}
