@@ -11,6 +11,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"time"
 )
 
 func main() {
@@ -24,7 +25,10 @@ func main() {
 	for {
 		conn, err := listener.Accept()
 		if err != nil {
-			log.Fatal(err)
+			// Out of file descriptors, say: wait and go on, as net/http's server does, rather than end every connection.
+			log.Print(err)
+			time.Sleep(10 * time.Millisecond)
+			continue
 		}
 		go func(c net.Conn) {
 			defer c.Close()

@@ -29,20 +29,21 @@ final class BenchReport {
     private final List<String> peers;
     private final List<Workload> workloads;
     private final Results results;
+    /** Per server: VmRSS in KiB before and while holding the idle connections, and how many. */
     private final Map<String, double[]> idle;
-    private final int idleConnections;
     private final Map<String, List<Double>> starts;
+    private final List<String> failures;
     private final List<String> log;
 
     BenchReport(List<String> servers, List<Workload> workloads, Results results, Map<String, double[]> idle,
-            int idleConnections, Map<String, List<Double>> starts, List<String> log) {
+            Map<String, List<Double>> starts, List<String> failures, List<String> log) {
         this.servers = servers;
         this.peers = servers.subList(1, servers.size());
         this.workloads = workloads;
         this.results = results;
         this.idle = idle;
-        this.idleConnections = idleConnections;
         this.starts = starts;
+        this.failures = failures;
         this.log = log;
     }
 
@@ -71,7 +72,7 @@ final class BenchReport {
         Map<String, Double> perConnection = new LinkedHashMap<>();
         for (String server : servers) {
             double[] rss = idle.get(server);
-            perConnection.put(server, rss == null ? Double.NaN : (rss[1] - rss[0]) / idleConnections);
+            perConnection.put(server, rss == null ? Double.NaN : (rss[1] - rss[0]) / rss[2]);
         }
         md.append(idleRow(perConnection));
         Map<String, Double> startMedians = new LinkedHashMap<>();
@@ -104,11 +105,16 @@ final class BenchReport {
                         .append(Results.format(results.all(Measure.P99, w.key(), server))).append(" |\n");
             }
         }
-        idle.forEach((server, rss) -> md.append("| idle VmRSS KiB before / with ").append(idleConnections).append(" | ")
-                .append(server).append(" | ").append(String.format(Locale.ROOT, "%.0f / %.0f", rss[0], rss[1])).append(" |\n"));
+        idle.forEach((server, rss) -> md.append(String.format(Locale.ROOT, "| idle VmRSS KiB before / with %.0f connections | %s | %.0f / %.0f |\n",
+                rss[2], server, rss[0], rss[1])));
         starts.forEach((name, values) -> md.append("| start to ready ms | ").append(name).append(" | ")
                 .append(Results.format(values)).append(" |\n"));
         md.append('\n');
+        if (!failures.isEmpty()) {
+            md.append("## Failures\n\n");
+            failures.forEach(f -> md.append("- ").append(f).append('\n'));
+            md.append('\n');
+        }
         md.append("## Log\n\n```\n");
         log.forEach(l -> md.append(l).append('\n'));
         md.append("```\n\n");
@@ -140,7 +146,7 @@ final class BenchReport {
         List<String> missed = new ArrayList<>();
         for (String peer : peers) {
             double ratio = ours / values.get(peer);
-            row.append(Double.isNaN(ratio) ? " - |" : String.format(Locale.ROOT, " %.3f |", ratio));
+            row.append(' ').append(ratio(ratio)).append(" |");
             Double target = targets.get(peer);
             if (target != null && !Double.isNaN(ratio)) {
                 goals.add((higherIsBetter ? "\u2265 " : "\u2264 ") + target + "x " + peer);
@@ -156,13 +162,20 @@ final class BenchReport {
     }
 
     private String idleRow(Map<String, Double> perConnection) {
-        StringBuilder row = new StringBuilder("| ").append(idleConnections).append(" idle connections | RSS growth (KiB/conn) |");
+        List<String> counts = new ArrayList<>();
+        idle.forEach((server, rss) -> counts.add(String.format(Locale.ROOT, "%s %.0f", server, rss[2])));
+        StringBuilder row = new StringBuilder("| idle connections (").append(String.join(", ", counts))
+                .append(") | RSS growth (KiB/conn) |");
         servers.forEach(s -> row.append(' ').append(number(perConnection.get(s))).append(" |"));
         double ours = perConnection.get(Bench.OURS);
-        peers.forEach(p -> row.append(String.format(Locale.ROOT, " %.3f |", ours / perConnection.get(p))));
+        peers.forEach(p -> row.append(' ').append(ratio(ours / perConnection.get(p))).append(" |"));
         row.append(" ours \u2264 ").append(IDLE_TARGET_KIB).append(" KiB/conn | ").append(ours <= IDLE_TARGET_KIB ? "yes" : "**no**")
                 .append(" |\n");
         return row.toString();
+    }
+
+    private static String ratio(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String number(double value) {
