@@ -3,6 +3,7 @@ package io.tcpecho.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.SocketException;
 import java.net.URL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -57,9 +58,12 @@ class CertificateRotationTest {
 
             before.replaceServerCertificateWith(after);
 
-            // Until the reload: the old certificate, which this client does not trust, fails its handshake.
+            // Until the reload: the old certificate, which this client does not trust, fails its handshake. A connection
+            // that arrives while Vert.x 4.5 builds the new context is closed at once (README, "Renewal"): the client
+            // retries, as the README tells clients to.
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                    .ignoreExceptionsInstanceOf(SSLHandshakeException.class).untilAsserted(() -> {
+                    .ignoreExceptionsMatching(e -> e instanceof SSLHandshakeException || e instanceof SocketException)
+                    .untilAsserted(() -> {
                 try (EchoClient fresh = EchoClient.connectTls(port, after.clientContext(null), null)) {
                     X509Certificate served = (X509Certificate) ((SSLSocket) fresh.socket()).getSession().getPeerCertificates()[0];
                     assertThat(served.getSubjectX500Principal().getName()).isEqualTo("CN=after");
