@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,8 @@ class OverloadIT {
     private Path serverLog;
     private String management;
     private final List<Process> clients = new ArrayList<>();
+    /** The socket queues of the flooded ports when a flood ran long past its hold, for the failure message; or null. */
+    private String floodStallQueues;
 
     @BeforeAll
     static void buildImage() throws IOException {
@@ -132,9 +136,17 @@ class OverloadIT {
         List<String> liveness = new ArrayList<>();
         long kernelTcpPages = 0;
         long deadline = System.nanoTime() + floodHold.plusMinutes(3).toNanos();
+        // A flood still running a minute after its hold: which side holds the bytes of the connections that have not
+        // finished (a client's Recv-Q: it does not read; a server's Send-Q: the client's window is shut; neither: the
+        // server has not written them), taken while they are still open.
+        long stalledAfter = System.nanoTime() + floodHold.plusSeconds(60).toNanos();
+        floodStallQueues = null;
         while (floodsRunning.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
             liveness.add(Http.probe(management + "/q/health/live"));
             kernelTcpPages = Math.max(kernelTcpPages, kernelTcpMemoryPages());
+            if (floodStallQueues == null && System.nanoTime() > stalledAfter) {
+                floodStallQueues = socketQueues(echoPort, latencyPort);
+            }
             Thread.sleep(500);
         }
         for (int i = 0; i < floods; i++) {
@@ -187,13 +199,23 @@ class OverloadIT {
         String output = Files.readString(TestImage.WORK.resolve("load-" + workload + ".log"), StandardCharsets.UTF_8);
         if (!output.contains("result      OK, every echoed byte verified")) {
             Prometheus metrics = Prometheus.parse(Http.body(management + "/q/metrics"));
-            throw new AssertionError("load %s failed; the server: %s; %s; %s (its log: %s)%n%s".formatted(workload,
-                    metrics.describe("echo_connections_closed"), metrics.describe("echo_memory"),
-                    metrics.describe("jvm_buffer_memory_used_bytes"), serverLog, output));
+            throw new AssertionError("load %s failed; the server: %s; %s; %s (its log: %s); socket queues a minute after the hold: %s%n%s"
+                    .formatted(workload, metrics.describe("echo_connections_closed"), metrics.describe("echo_memory"),
+                            metrics.describe("jvm_buffer_memory_used_bytes"), serverLog, floodStallQueues, output));
         }
         return process.exitValue();
     }
 
+
+    /** The established TCP sockets to or from these ports that hold bytes in a queue (ss: Recv-Q Send-Q local peer). */
+    private static String socketQueues(int... ports) {
+        String filter = Arrays.stream(ports).mapToObj(p -> "sport = :" + p + " or dport = :" + p)
+                .collect(Collectors.joining(" or ", "( ", " )"));
+        List<String> queued = Commands.run(List.of("ss", "-tnH", "state", "established", filter), Map.of(), Path.of("."),
+                Duration.ofSeconds(30)).output().lines().filter(line -> !line.trim().startsWith("0 ") || !line.trim()
+                        .split("\\s+")[1].equals("0")).limit(20).toList();
+        return queued.isEmpty() ? "none holds bytes" : String.join(" | ", queued);
+    }
 
     /** Pages the kernel's TCP sockets use now, all sockets of the host (the "mem" of /proc/net/sockstat). */
     private static long kernelTcpMemoryPages() throws IOException {
