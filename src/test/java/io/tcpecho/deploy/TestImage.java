@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,8 @@ public final class TestImage {
     static final String REPOSITORY = "localhost/tcp-echo/tcp-echo";
     static final String TAG = "it";
     public static final String REFERENCE = REPOSITORY + ":" + TAG;
+    /** The pods the image tests play (ContainerImageIT's Deployment and helm test, OverloadIT's Deployment). */
+    private static final String LEFTOVER_PODS = "^tcp-echo-(overload-)?it";
 
     private static boolean built;
 
@@ -37,8 +40,9 @@ public final class TestImage {
                 .as("podman is needed for this test (apt-get install podman runc; see .ci/run)").isZero();
         Files.createDirectories(WORK);
         Path base = BaseImage.prepare(WORK);
+        removeLeftovers();
         // The previous run's image would otherwise be left behind untagged at every run.
-        Commands.podman("rmi", "--force", REFERENCE);
+        Commands.podman("rmi", "--force", "--ignore", REFERENCE).orFail("podman rmi");
         Commands.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
                 "-Dquarkus.container-image.build=true",
                 "-Dquarkus.jib.base-jvm-image=tar://" + base,
@@ -48,5 +52,21 @@ public final class TestImage {
                 Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
                 .orFail("./mvnw package -Dquarkus.container-image.build=true");
         built = true;
+    }
+
+    /**
+     * Pods and containers that an interrupted earlier run left behind. Without this, {@code rmi --force} stops each of
+     * them with its pod's grace period (48 s for the chart's Deployment), one after another, which a few leftovers
+     * turn into minutes; here they are killed at once: they are the tests' own, nothing in them is kept.
+     */
+    private static void removeLeftovers() {
+        String pods = Commands.podman("pod", "ps", "--quiet", "--filter", "name=" + LEFTOVER_PODS).output().trim();
+        if (!pods.isEmpty()) {
+            List<String> remove = new ArrayList<>(List.of("pod", "rm", "--force", "--time", "0"));
+            remove.addAll(List.of(pods.split("\\s+")));
+            Commands.podman(remove.toArray(String[]::new)).orFail("podman pod rm (an earlier run's pods)");
+        }
+        Commands.podman("rm", "--force", "--time", "0", "--filter", "ancestor=" + REFERENCE)
+                .orFail("podman rm (an earlier run's containers)");
     }
 }
