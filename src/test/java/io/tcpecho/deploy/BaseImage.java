@@ -17,8 +17,10 @@ import io.tcpecho.testing.Commands;
 
 /**
  * A JVM base image made offline from the JDK on this machine, since no registry is reachable: a jlink'ed
- * runtime in /opt/java, the shared libraries it links against, a passwd entry for uid 185 (the user the
- * application image runs as) and a world-writable /tmp. It is imported into podman and saved as a
+ * runtime in /opt/java with the JDK's default CDS archive (as the JDK of a registry base image has; without it the
+ * JVM loads every JDK class from its modules and refuses to dump the application's archive on top), the shared
+ * libraries it links against, a passwd entry for uid 185 (the user the application image runs as) and a
+ * world-writable /tmp. It is imported into podman and saved as a
  * docker-archive tarball, which Jib takes as {@code quarkus.jib.base-jvm-image=tar://...}.
  */
 final class BaseImage {
@@ -33,6 +35,10 @@ final class BaseImage {
         Path workDir = dir.toAbsolutePath();
         Path tarball = workDir.resolve("base-image.tar").toAbsolutePath();
         if (Files.isRegularFile(tarball)) {
+            // The image build runs the base image by name (to dump the AppCDS archive): it may have been removed since.
+            if (Commands.podman("image", "exists", NAME).exitCode() != 0) {
+                Commands.podman("load", "--input", tarball.toString()).orFail("podman load " + tarball);
+            }
             return tarball;
         }
         Path jdk = jdkWithJmods();
@@ -42,7 +48,7 @@ final class BaseImage {
 
         Commands.run(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules", "ALL-MODULE-PATH",
                 "--module-path", jdk.resolve("jmods").toString(), "--strip-debug", "--no-header-files",
-                "--no-man-pages", "--compress=2", "--output", rootfs.resolve("opt/java").toString()),
+                "--no-man-pages", "--compress=2", "--generate-cds-archive", "--output", rootfs.resolve("opt/java").toString()),
                 Map.of(), workDir, Duration.ofMinutes(5)).orFail("jlink");
 
         // The runtime's native libraries and everything they link against, at the same paths as here, plus

@@ -112,6 +112,7 @@ class ContainerImageIT {
                 udp: {enabled: true, port: %d}
                 tls: {enabled: true, port: %d, secretName: %s}
                 tests: {host: %s, port: %d, payloadBytes: 300000}
+                jvm: {options: "-Xss1m"}
                 """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, echoPort, managementPort, whoamiPort, udpPort,
                 tlsPort, TLS_SECRET, HOST, echoPort));
 
@@ -168,6 +169,27 @@ class ContainerImageIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Commands.podman("logs", container).output())
                 .as("the image runs the native epoll transport, and Netty allocates direct memory itself")
                 .contains("transport epoll,").contains("direct memory (allocated by Netty)"));
+    }
+
+    @Test
+    @Order(1)
+    void jvmStartsFromTheImagesAppCdsArchiveWithTheChartsJvmOptions() throws IOException {
+        List<String> env = new ArrayList<>();
+        Chart.YAML.readTree(Commands.podman("image", "inspect", TestImage.REFERENCE).orFail("podman image inspect")
+                .output()).get(0).at("/Config/Env").forEach(e -> env.add(e.asText()));
+        assertThat(env).as("the image's environment").contains("JAVA_TOOL_OPTIONS=-XX:SharedArchiveFile=app-cds.jsa");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Commands.podman("logs", container).output())
+                .as("the chart's jvm.options reach the JVM beside the image's own")
+                .contains("Picked up JDK_JAVA_OPTIONS: -Xss1m")
+                .contains("Picked up JAVA_TOOL_OPTIONS: -XX:SharedArchiveFile=app-cds.jsa"));
+        // The JVM keeps an archive mapped only once it has accepted it (same JVM build, same class path): a rejected
+        // one would leave the start as slow as without it, with a warning at most. The image has no shell or cat, so
+        // the JVM's maps are read from here (the container's first process, seen from the host).
+        String pid = Commands.podman("inspect", "--format", "{{.State.Pid}}", container).orFail("podman inspect").output()
+                .trim();
+        assertThat(Files.readString(Path.of("/proc", pid, "maps"))).as("memory maps of the container's JVM (pid %s)", pid)
+                .contains("/app-cds.jsa");
+        assertThat(Commands.podman("logs", container).output()).as("the JVM's log").doesNotContain("][cds");
     }
 
     @Test

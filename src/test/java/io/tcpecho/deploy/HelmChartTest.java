@@ -469,7 +469,7 @@ class HelmChartTest {
                 Map.entry("ECHO_TCP_REUSE_PORT", r.env("ECHO_TCP_REUSE_PORT")),
                 Map.entry("ECHO_TCP_ACCEPT_BACKLOG", r.env("ECHO_TCP_ACCEPT_BACKLOG")),
                 Map.entry("QUARKUS_MANAGEMENT_PORT", r.env("QUARKUS_MANAGEMENT_PORT")),
-                Map.entry("JAVA_TOOL_OPTIONS", r.env("JAVA_TOOL_OPTIONS")),
+                Map.entry("JDK_JAVA_OPTIONS", r.env("JDK_JAVA_OPTIONS")),
                 Map.entry("QUARKUS_LOG_LEVEL", r.env("QUARKUS_LOG_LEVEL"))))
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                         Map.entry("ECHO_PORT", "17007"),
@@ -503,7 +503,7 @@ class HelmChartTest {
                         Map.entry("ECHO_TCP_REUSE_PORT", "true"),
                         Map.entry("ECHO_TCP_ACCEPT_BACKLOG", "4096"),
                         Map.entry("QUARKUS_MANAGEMENT_PORT", "19000"),
-                        Map.entry("JAVA_TOOL_OPTIONS", "-Xss512k"),
+                        Map.entry("JDK_JAVA_OPTIONS", "-Xss512k"),
                         Map.entry("QUARKUS_LOG_LEVEL", "DEBUG")));
         // The grace period follows the drain settings: 12 s delay + 100 s drain + margin.
         assertThat(gracePeriod(r)).isGreaterThan(Duration.ofSeconds(112));

@@ -47,6 +47,9 @@ public final class TestImage {
                 "-Dquarkus.container-image.build=true",
                 "-Dquarkus.jib.base-jvm-image=tar://" + base,
                 "-Dquarkus.jib.docker-executable-name=podman",
+                // The AppCDS archive is dumped by the base image's JVM, run by podman (a docker CLI may be installed).
+                "-Dquarkus.native.container-runtime=podman",
+                "-Dquarkus.package.jar.appcds.builder-image=" + BaseImage.NAME,
                 "-Dquarkus.container-image.tag=" + TAG,
                 "-Dquarkus.container-image.additional-tags="),
                 Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
