@@ -481,8 +481,10 @@ public final class Bench {
         return md.toString();
     }
 
+    /** The Go release the peer was built with, as the toolchain reads it from the binary ("FILE: go1.19.8"). */
     private String goVersion() {
-        return versionOf(List.of(goBinary, "-version"));
+        String reported = versionOf(List.of("go", "version", goBinary));
+        return "built with " + reported.substring(reported.lastIndexOf(": ") + 2);
     }
 
     private static String versionOf(List<String> command) {

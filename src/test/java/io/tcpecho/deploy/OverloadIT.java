@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -60,6 +62,15 @@ class OverloadIT {
     private final List<Process> clients = new ArrayList<>();
     /** The socket queues of the flooded ports when a flood ran long past its hold, for the failure message; or null. */
     private String floodStallQueues;
+    /**
+     * How long a flood connection may go without progress. Client and server share this kernel's TCP memory, and the
+     * flood takes it to the kernel's pressure threshold (tcp_mem): the kernel then drops segments it has no memory
+     * to queue (TcpExt TCPRcvQDrop, RcvPruned: printed per run) and the sender retransmits with an exponential
+     * backoff that reaches TCP's maximum of 120 s. A clean-clone run saw one connection in 5,000 wait out such a
+     * backoff with the server's echo in its send queue and the client's receive queue empty (ss), so the stall
+     * timeout leaves room for one full maximum backoff after the pressure ends: the bytes still all have to arrive.
+     */
+    private static final String FLOOD_STALL_TIMEOUT = "300s";
 
     @BeforeAll
     static void buildImage() throws IOException {
@@ -125,17 +136,18 @@ class OverloadIT {
         Process pingPong = load("pingpong", "pingpong", target, "-c", "16", "-w", "0s", "-d", (floodSeconds + 10) + "s",
                 "--timeout", "90s");
         Process bulk = load("bulk", "bulk", target, "-c", "4", "-s", "64MiB", "--timeout", "90s");
+        Map<String, Long> dropsBefore = kernelTcpDrops();
         int floods = halfOnLatencyPort ? 2 : 1;
         List<Process> floodsRunning = new ArrayList<>();
         for (int i = 0; i < floods; i++) {
             String flooded = i == 1 ? HOST + ":" + latencyPort : target;
             floodsRunning.add(load("flood" + i, "flood", flooded, "-c", String.valueOf(FLOOD_CONNECTIONS / floods),
-                    "-s", kibibytesPerConnection + "KiB", "--send-buffer", "16KiB", "--hold", floodSeconds + "s", "--timeout", "120s"));
+                    "-s", kibibytesPerConnection + "KiB", "--send-buffer", "16KiB", "--hold", floodSeconds + "s", "--timeout", FLOOD_STALL_TIMEOUT));
         }
 
         List<String> liveness = new ArrayList<>();
         long kernelTcpPages = 0;
-        long deadline = System.nanoTime() + floodHold.plusMinutes(3).toNanos();
+        long deadline = System.nanoTime() + floodHold.plusMinutes(6).toNanos();
         // A flood still running a minute after its hold: which side holds the bytes of the connections that have not
         // finished (a client's Recv-Q: it does not read; a server's Send-Q: the client's window is shut; neither: the
         // server has not written them), taken while they are still open.
@@ -165,9 +177,12 @@ class OverloadIT {
         String memoryMetrics = metrics.describe("echo_memory") + ", " + metrics.describe("echo_overloaded") + ", "
                 + metrics.describe("echo_accepts");
         long peak = peakMemory(container);
-        System.out.printf("OverloadIT %s, %s port: peak container memory %d MiB, peak kernel TCP memory %d MiB (tcp_mem %s); %s%n",
-                limit, floodPort, peak >> 20, kernelTcpPages * 4096 >> 20, String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_mem"))).replace('\t', ' '),
-                memoryMetrics);
+        Map<String, Long> drops = kernelTcpDrops();
+        drops.replaceAll((name, after) -> after - dropsBefore.getOrDefault(name, 0L));
+        System.out.printf("OverloadIT %s, %s port: peak container memory %d MiB, peak kernel TCP memory %d MiB (tcp_mem %s, "
+                + "during the run %s); %s%n", limit, floodPort, peak >> 20, kernelTcpPages * 4096 >> 20,
+                String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_mem"))).replace('\t', ' '), drops,
+                memoryMetrics + (floodStallQueues == null ? "" : "; still flooding a minute after the hold: " + floodStallQueues));
         assertThat(peak).as("peak memory of the container").isLessThan(mebibytes * 1024L * 1024L);
         // Else this test would prove nothing: the budget stopped connections. (Whether the flood also reaches
         // the overload depends on how much the kernel's socket buffers absorb; MemoryBudgetEndToEndTest drives
@@ -211,10 +226,41 @@ class OverloadIT {
     private static String socketQueues(int... ports) {
         String filter = Arrays.stream(ports).mapToObj(p -> "sport = :" + p + " or dport = :" + p)
                 .collect(Collectors.joining(" or ", "( ", " )"));
-        List<String> queued = Commands.run(List.of("ss", "-tnH", "state", "established", filter), Map.of(), Path.of("."),
-                Duration.ofSeconds(30)).output().lines().filter(line -> !line.trim().startsWith("0 ") || !line.trim()
-                        .split("\\s+")[1].equals("0")).limit(20).toList();
+        // With -i each socket's line is followed by an indented one of TCP state: of it, the retransmission timer
+        // and its backoff say whether the kernel is waiting to resend what it dropped.
+        List<String> queued = new ArrayList<>();
+        String socket = null;
+        for (String line : Commands.run(List.of("ss", "-tniH", "state", "established", filter), Map.of(), Path.of("."),
+                Duration.ofSeconds(30)).output().lines().toList()) {
+            if (!Character.isWhitespace(line.charAt(0))) {
+                String[] fields = line.trim().split("\\s+");
+                socket = fields[0].equals("0") && fields[1].equals("0") ? null : line.trim();
+            } else if (socket != null && queued.size() < 20) {
+                queued.add(socket + " " + Arrays.stream(line.trim().split("\\s+"))
+                        .filter(f -> f.matches("(rto|backoff|unacked|retrans|lost|lastsnd|lastack|snd_wnd|rcv_space):.*"))
+                        .collect(Collectors.joining(" ")));
+                socket = null;
+            }
+        }
         return queued.isEmpty() ? "none holds bytes" : String.join(" | ", queued);
+    }
+
+    /** The kernel's counters of TCP memory pressure and of segments it dropped for want of memory (TcpExt). */
+    private static Map<String, Long> kernelTcpDrops() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+        Map<String, Long> counters = new TreeMap<>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+                String[] names = lines.get(i).split("\\s+");
+                String[] values = lines.get(i + 1).split("\\s+");
+                for (int j = 1; j < names.length && j < values.length; j++) {
+                    if (Set.of("TCPMemoryPressures", "TCPRcvQDrop", "RcvPruned", "TCPTimeouts").contains(names[j])) {
+                        counters.put(names[j], Long.parseLong(values[j]));
+                    }
+                }
+            }
+        }
+        return counters;
     }
 
     /** Pages the kernel's TCP sockets use now, all sockets of the host (the "mem" of /proc/net/sockstat). */
