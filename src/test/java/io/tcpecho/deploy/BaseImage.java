@@ -35,10 +35,10 @@ final class BaseImage {
         Path workDir = dir.toAbsolutePath();
         Path tarball = workDir.resolve("base-image.tar").toAbsolutePath();
         if (Files.isRegularFile(tarball)) {
-            // The image build runs the base image by name (to dump the AppCDS archive): it may have been removed since.
-            if (Commands.podman("image", "exists", NAME).exitCode() != 0) {
-                Commands.podman("load", "--input", tarball.toString()).orFail("podman load " + tarball);
-            }
+            // The image build also runs the base image by name, to dump the AppCDS archive, and that archive is valid
+            // only on top of the very CDS archive jlink wrote into this tarball: the name may have been removed, or
+            // moved to another tarball's image by a test run in another clone, since.
+            Commands.podman("load", "--input", tarball.toString()).orFail("podman load " + tarball);
             return tarball;
         }
         Path jdk = jdkWithJmods();

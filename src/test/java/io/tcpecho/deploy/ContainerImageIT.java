@@ -178,16 +178,19 @@ class ContainerImageIT {
         Chart.YAML.readTree(Commands.podman("image", "inspect", TestImage.REFERENCE).orFail("podman image inspect")
                 .output()).get(0).at("/Config/Env").forEach(e -> env.add(e.asText()));
         assertThat(env).as("the image's environment").contains("JAVA_TOOL_OPTIONS=-XX:SharedArchiveFile=app-cds.jsa");
+        // The launcher prints what it picked up before it creates the JVM: the server's first line says the JVM is up.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Commands.podman("logs", container).output())
                 .as("the chart's jvm.options reach the JVM beside the image's own")
                 .contains("Picked up JDK_JAVA_OPTIONS: -Xss1m")
-                .contains("Picked up JAVA_TOOL_OPTIONS: -XX:SharedArchiveFile=app-cds.jsa"));
+                .contains("Picked up JAVA_TOOL_OPTIONS: -XX:SharedArchiveFile=app-cds.jsa")
+                .contains("Echo server listening"));
         // The JVM keeps an archive mapped only once it has accepted it (same JVM build, same class path): a rejected
         // one would leave the start as slow as without it, with a warning at most. The image has no shell or cat, so
         // the JVM's maps are read from here (the container's first process, seen from the host).
         String pid = Commands.podman("inspect", "--format", "{{.State.Pid}}", container).orFail("podman inspect").output()
                 .trim();
-        assertThat(Files.readString(Path.of("/proc", pid, "maps"))).as("memory maps of the container's JVM (pid %s)", pid)
+        assertThat(Files.readString(Path.of("/proc", pid, "maps"))).as("memory maps of the container's JVM (pid %s): is the archive from the JVM and CDS"
+                        + " archive of the base image Jib used?", pid)
                 .contains("/app-cds.jsa");
         assertThat(Commands.podman("logs", container).output()).as("the JVM's log").doesNotContain("][cds");
     }
