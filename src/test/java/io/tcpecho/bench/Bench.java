@@ -484,7 +484,8 @@ public final class Bench {
     /** The Go release the peer was built with, as the toolchain reads it from the binary ("FILE: go1.19.8"). */
     private String goVersion() {
         String reported = versionOf(List.of("go", "version", goBinary));
-        return "built with " + reported.substring(reported.lastIndexOf(": ") + 2);
+        int release = reported.lastIndexOf(": ");
+        return release < 0 ? "go version: " + reported : "built with " + reported.substring(release + 2);
     }
 
     private static String versionOf(List<String> command) {
