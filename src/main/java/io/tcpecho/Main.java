@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.tcpecho.load.LoadCli;
+import io.tcpecho.tls.InMemoryKeyStores;
 
 /**
  * Entry point of the jar. {@code java -jar quarkus-run.jar load <workload> [options]} runs the load client
@@ -15,6 +16,7 @@ import io.tcpecho.load.LoadCli;
 public class Main {
 
     public static void main(String... args) {
+        InMemoryKeyStores.skipKeyStretching(System.getProperties());
         if (args.length > 0 && "load".equals(args[0])) {
             System.exit(LoadCli.run(Arrays.copyOfRange(args, 1, args.length)));
         }
