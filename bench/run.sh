@@ -25,8 +25,9 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tcp-echo-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-# Copies, so that a build during the run cannot change what is measured.
-cp -r target/quarkus-app "$work/quarkus-app"
+# Copies, so that a build during the run cannot change what is measured. -a keeps the jars' times, which the
+# AppCDS archive next to them (app-cds.jsa) was dumped against: the JVM drops an archive whose jars changed.
+cp -a target/quarkus-app "$work/quarkus-app"
 cp -r target/test-classes "$work/classes"
 cp bench/peers/echo.js "$work/echo.js"
 # A single-file program outside any module: GOPATH mode, and a build cache of its own.

@@ -9,7 +9,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -214,6 +217,22 @@ class PackagedServerIT {
                     .contains("TLS echo listening on 127.0.0.1:" + tlsPort + ", engine JDK")
                     .contains("certificate CN=localhost valid until")
                     .contains("TLS configuration 'echo' reloaded every 1m"));
+        }
+    }
+
+    @Test
+    void startedFromItsDirectoryAsReadmeSaysTheJarUsesTheAppCdsArchiveItsBuildDumped() throws Exception {
+        Path app = ServerProcess.JAR.getParent();
+        assertThat(app.resolve(ServerProcess.APP_CDS_ARCHIVE)).as("the archive quarkus.package.jar.appcds dumps").exists();
+        try (ServerProcess server = ServerProcess.startFromItsDirectory(app, List.of(), Map.of()).awaitReady(START);
+                EchoClient client = EchoClient.connect(server.echoPort())) {
+            client.write(new byte[] { 7, 8, 9 });
+            client.socket().shutdownOutput();
+            assertThat(client.readToEnd()).containsExactly(7, 8, 9);
+            // A JVM that rejects the archive (another JVM build, another class path) unmaps it and starts anyway.
+            assertThat(Files.readString(Path.of("/proc", Long.toString(server.pid()), "maps")))
+                    .as("memory maps of the jar's JVM: the archive must be among them").contains("/" + ServerProcess.APP_CDS_ARCHIVE);
+            assertThat(server.output()).as("the JVM's CDS warnings").doesNotContain("][cds");
         }
     }
 

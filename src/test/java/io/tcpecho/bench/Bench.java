@@ -310,7 +310,7 @@ public final class Bench {
     }
 
     /** Ours, or ours as an earlier build packaged it: {@code quarkusApp} is the build's quarkus-app directory. */
-    private ServerUnderTest startOurs(Path quarkusApp, String name) throws IOException {
+    private ServerUnderTest startOurs(Path quarkusApp, String name) throws IOException, InterruptedException {
         int tlsPort = ServerProcess.freePort();
         int udpPort = ServerProcess.freePort();
         Map<String, String> env = new LinkedHashMap<>();
@@ -323,8 +323,13 @@ public final class Bench {
         env.put("ECHO_UDP_RATE_GLOBAL", "10000000");
         env.putAll(serverEnv);
         long begin = System.nanoTime();
-        ServerProcess process = ServerProcess.start(quarkusApp.resolve("quarkus-run.jar"), serverJvm, env)
+        ServerProcess process = ServerProcess.startFromItsDirectory(quarkusApp, serverJvm, env)
                 .awaitReady(Duration.ofSeconds(60));
+        if (Files.exists(quarkusApp.resolve(ServerProcess.APP_CDS_ARCHIVE))
+                && !Files.readString(Path.of("/proc", Long.toString(process.pid()), "maps")).contains(ServerProcess.APP_CDS_ARCHIVE)) {
+            process.close();
+            throw new IllegalStateException(name + "'s JVM dropped the AppCDS archive of " + quarkusApp + ":\n" + process.output());
+        }
         // The earlier build is compared on plain TCP only: what a change to the echo path could have moved.
         Map<Listener, Integer> ports = name.equals(BEFORE) ? Map.of(Listener.TCP, process.echoPort())
                 : Map.of(Listener.TCP, process.echoPort(), Listener.TLS, tlsPort, Listener.UDP, udpPort);
@@ -456,6 +461,8 @@ public final class Bench {
         md.append("## Settings\n\n");
         md.append("- Ours' and the Netty baseline's JVM flags: `").append(String.join(" ", serverJvm)).append("`\n");
         md.append("- ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed, ")
+                .append("started from its directory with the AppCDS archive its build dumped (`-XX:SharedArchiveFile=app-cds.jsa`, ")
+                .append("as README.md runs the jar), ")
                 .append("the default event-loop count (see the log below)")
                 .append(serverEnv.isEmpty() ? "" : ", plus environment `" + serverEnv + "`").append(".\n");
         md.append("- netty: `io.tcpecho.bench.NettyEchoBaseline` (src/test/java/io/tcpecho/bench), Netty ")
@@ -471,7 +478,7 @@ public final class Bench {
         }
         if (before != null) {
             md.append("- before: an earlier build of ours, ").append(beforeLabel)
-                    .append(", with the same flags and settings as ours, plain TCP only.\n");
+                    .append(", with the same flags and settings as ours (an AppCDS archive only if its build dumped one), plain TCP only.\n");
         }
         md.append("- TLS: ours and netty on the JDK's TLS (ours: echo.tls.engine=jdk, the default), the same self-signed ")
                 .append("certificate; the client verifies it (--tls-ca, --sni localhost). UDP: ours with its rate limits ")

@@ -60,7 +60,14 @@ public final class Commands {
 
     /** Starts a command in the background with {@code env} on top of ours; its output goes to {@code log}. */
     public static Process start(Path log, Map<String, String> env, List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        return start(log, env, command, Path.of(""));
+    }
+
+    /** {@link #start(Path, Map, List)} in {@code directory}. */
+    public static Process start(Path log, Map<String, String> env, List<String> command, Path directory)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toAbsolutePath().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return builder.start();
     }

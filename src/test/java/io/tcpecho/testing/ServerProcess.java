@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class ServerProcess implements AutoCloseable {
      * those that run the jar read it; the image build (a nested {@code ./mvnw package}) rewrites it.
      */
     public static final String PACKAGED_APP = "target/quarkus-app";
+    /** The AppCDS archive a build dumps next to the jar (application.properties, quarkus.package.jar.appcds). */
+    public static final String APP_CDS_ARCHIVE = "app-cds.jsa";
 
     private final Process process;
     private final Path output;
@@ -47,6 +50,25 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code jar} with {@code jvmFlags}, loopback, free ports, and {@code env} on top. */
     public static ServerProcess start(Path jar, List<String> jvmFlags, Map<String, String> env) throws IOException {
+        return start(Path.of(""), jar, jvmFlags, env);
+    }
+
+    /**
+     * Starts the packaged application in {@code quarkusApp} as README.md runs it in production: from that directory,
+     * with the AppCDS archive the build dumped next to the jar when there is one (an earlier build may have none).
+     */
+    public static ServerProcess startFromItsDirectory(Path quarkusApp, List<String> jvmFlags, Map<String, String> env)
+            throws IOException {
+        List<String> flags = new ArrayList<>();
+        if (Files.exists(quarkusApp.resolve(APP_CDS_ARCHIVE))) {
+            flags.add("-XX:SharedArchiveFile=" + APP_CDS_ARCHIVE);
+        }
+        flags.addAll(jvmFlags);
+        return start(quarkusApp, Path.of("quarkus-run.jar"), flags, env);
+    }
+
+    private static ServerProcess start(Path directory, Path jar, List<String> jvmFlags, Map<String, String> env)
+            throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("ECHO_HOST", EchoClient.HOST);
         settings.put("ECHO_PORT", String.valueOf(freePort()));
@@ -54,7 +76,7 @@ public final class ServerProcess implements AutoCloseable {
         settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         settings.putAll(env);
         Path output = Files.createTempFile("tcp-echo-", ".log");
-        Process process = Commands.start(output, settings, JavaCommand.jar(jar, jvmFlags, List.of()));
+        Process process = Commands.start(output, settings, JavaCommand.jar(jar, jvmFlags, List.of()), directory);
         return new ServerProcess(process, output, portOrMinusOne(settings.get("ECHO_PORT")),
                 portOrMinusOne(settings.get("QUARKUS_MANAGEMENT_PORT")));
     }
