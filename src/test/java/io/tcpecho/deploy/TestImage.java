@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.tcpecho.testing.Commands;
+import io.tcpecho.testing.ServerProcess;
 
 /**
  * The application image, built once per test JVM for the tests that run it: the user's build command
@@ -43,6 +46,23 @@ public final class TestImage {
         removeLeftovers();
         // The previous run's image would otherwise be left behind untagged at every run.
         Commands.podman("rmi", "--force", "--ignore", REFERENCE).orFail("podman rmi");
+        // The image build rewrites target/quarkus-app, and its AppCDS archive is dumped by the base image's JVM, which
+        // the JVM running the jar rejects: the jar's own build is put aside meanwhile and back afterwards (the image
+        // has its copy of the image build's).
+        Path jarBuild = Path.of(ServerProcess.PACKAGED_APP);
+        Path aside = WORK.resolve("jar-build");
+        deleteTree(aside);
+        Files.move(jarBuild, aside);
+        try {
+            buildImage(base);
+        } finally {
+            deleteTree(jarBuild);
+            Files.move(aside, jarBuild);
+        }
+        built = true;
+    }
+
+    private static void buildImage(Path base) {
         Commands.run(List.of("./mvnw", "-B", "-ntp", "-q", "package", "-Dmaven.test.skip=true",
                 "-Dquarkus.container-image.build=true",
                 "-Dquarkus.jib.base-jvm-image=tar://" + base,
@@ -54,7 +74,16 @@ public final class TestImage {
                 "-Dquarkus.container-image.additional-tags="),
                 Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
                 .orFail("./mvnw package -Dquarkus.container-image.build=true");
-        built = true;
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 
     /**
