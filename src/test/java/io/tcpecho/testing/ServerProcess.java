@@ -25,7 +25,7 @@ public final class ServerProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     /**
      * The packaged application as a JUnit resource lock, for integration test classes that run at the same time:
-     * those that run the jar read it; the image build (a nested {@code ./mvnw package}) rewrites it.
+     * those that run the jar read it; the image build (a nested {@code ./mvnw package}) moves it aside while it runs.
      */
     public static final String PACKAGED_APP = "target/quarkus-app";
     /** The AppCDS archive a build dumps next to the jar (application.properties, quarkus.package.jar.appcds). */
