@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -57,7 +58,7 @@ class UdpFuzzTest {
                 boolean service = random.nextInt(4) == 0;
                 // Sources spread over 127.0.0.0/8, a few datagrams each: no per-source rate is reached.
                 String source = "127.%d.%d.%d".formatted(1 + random.nextInt(250), random.nextInt(256), 1 + random.nextInt(254));
-                int port = service ? SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)] : 1024 + random.nextInt(64_000);
+                int port = service ? SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)] : ordinaryPort(random);
                 DatagramChannel channel = bind(source, port);
                 if (channel == null) {
                     continue; // that port is taken here
@@ -71,7 +72,7 @@ class UdpFuzzTest {
                     fromServicePorts++;
                 } else {
                     // One at a time: a burst of large datagrams would overflow the server's socket buffer.
-                    assertEchoed(channel, payload);
+                    assertEchoed(channel, payload, source + ":" + port);
                     channel.close();
                 }
             }
@@ -91,6 +92,16 @@ class UdpFuzzTest {
         }
     }
 
+    /** A port above 1023 that is no service's: 1900, 5353 and 11211 are above it too (seed 6349187905872 drew 1900). */
+    private static int ordinaryPort(Random random) {
+        while (true) {
+            int port = 1024 + random.nextInt(64_000);
+            if (IntStream.of(SERVICE_PORTS).noneMatch(service -> service == port)) {
+                return port;
+            }
+        }
+    }
+
     /** Mostly small datagrams, some up to the largest IPv4 carries, and empty ones. */
     private static int size(Random random) {
         return switch (random.nextInt(10)) {
@@ -101,18 +112,18 @@ class UdpFuzzTest {
         };
     }
 
-    private static void assertEchoed(DatagramChannel channel, byte[] payload) throws IOException {
+    private static void assertEchoed(DatagramChannel channel, byte[] payload, String from) throws IOException {
         ByteBuffer reply = ByteBuffer.allocate(65_536);
         channel.socket().setSoTimeout(5_000);
         try {
             receive(channel, reply);
         } catch (SocketTimeoutException lost) {
-            throw new AssertionError("seed " + SEED + ": no reply to " + payload.length + " bytes", lost);
+            throw new AssertionError("seed " + SEED + ": no reply to " + payload.length + " bytes from " + from, lost);
         }
         reply.flip();
         byte[] echoed = new byte[reply.remaining()];
         reply.get(echoed);
-        assertThat(echoed).as("seed %d: the reply to %d bytes", SEED, payload.length).isEqualTo(payload);
+        assertThat(echoed).as("seed %d: the reply to %d bytes from %s", SEED, payload.length, from).isEqualTo(payload);
     }
 
     private static void receive(DatagramChannel channel, ByteBuffer into) throws IOException {
