@@ -325,8 +325,7 @@ public final class Bench {
         long begin = System.nanoTime();
         ServerProcess process = ServerProcess.startFromItsDirectory(quarkusApp, serverJvm, env)
                 .awaitReady(Duration.ofSeconds(60));
-        if (Files.exists(quarkusApp.resolve(ServerProcess.APP_CDS_ARCHIVE))
-                && !Files.readString(Path.of("/proc", Long.toString(process.pid()), "maps")).contains(ServerProcess.APP_CDS_ARCHIVE)) {
+        if (Files.exists(quarkusApp.resolve(ServerProcess.APP_CDS_ARCHIVE)) && !process.mapsAppCdsArchive()) {
             process.close();
             throw new IllegalStateException(name + "'s JVM dropped the AppCDS archive of " + quarkusApp + ":\n" + process.output());
         }

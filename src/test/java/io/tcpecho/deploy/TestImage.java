@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.ServerProcess;
@@ -51,12 +49,12 @@ public final class TestImage {
         // has its copy of the image build's).
         Path jarBuild = Path.of(ServerProcess.PACKAGED_APP);
         Path aside = WORK.resolve("jar-build");
-        deleteTree(aside);
+        BaseImage.deleteRecursively(aside);
         Files.move(jarBuild, aside);
         try {
             buildImage(base);
         } finally {
-            deleteTree(jarBuild);
+            BaseImage.deleteRecursively(jarBuild);
             Files.move(aside, jarBuild);
         }
         built = true;
@@ -74,16 +72,6 @@ public final class TestImage {
                 "-Dquarkus.container-image.additional-tags="),
                 Map.of("JAVA_HOME", System.getProperty("java.home")), Path.of("."), Duration.ofMinutes(10))
                 .orFail("./mvnw package -Dquarkus.container-image.build=true");
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (Stream<Path> files = Files.walk(path)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
     }
 
     /**

@@ -109,6 +109,11 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether this JVM has an AppCDS archive of that name mapped (a JVM that rejects an archive unmaps it). */
+    public boolean mapsAppCdsArchive() throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid()), "maps")).contains("/" + APP_CDS_ARCHIVE);
+    }
+
     /** Waits until {@code /q/health/ready} answers 200. */
     public ServerProcess awaitReady(Duration timeout) {
         try {
