@@ -176,4 +176,6 @@ the application would refuse to start.
 {{- end }}
 - name: ECHO_FAULTS_COMMAND_TIMEOUT
   value: {{ printf "%ds" (int64 .Values.faults.command.timeoutSeconds) | quote }}
+- name: ECHO_FAULTS_MAX_CONNECTIONS
+  value: {{ .Values.faults.maxConnections | int64 | quote }}
 {{- end }}

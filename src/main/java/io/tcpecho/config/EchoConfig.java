@@ -36,7 +36,10 @@ public interface EchoConfig {
     @WithDefault("0s")
     Duration idleTimeout();
 
-    /** Connections above this many are closed as soon as they are accepted. */
+    /**
+     * Connections to the echo ports (plain and TLS) above this many are closed as soon as they are accepted, and
+     * readiness is DOWN while this many are open. The fault ports count apart ({@code echo.faults.max-connections}).
+     */
     @WithDefault("10000")
     int maxConnections();
 
@@ -101,6 +104,12 @@ public interface EchoConfig {
 
     Faults faults();
 
+    /** The most connections the server holds open at once: the echo ports' and, when there are any, the fault ports'. */
+    static long mostConnections(EchoConfig config) {
+        boolean faultPorts = !config.faults().scenarios().isEmpty() || config.faults().commandPort().isPresent();
+        return (long) config.maxConnections() + (faultPorts ? config.faults().maxConnections() : 0);
+    }
+
     /**
      * Faults on demand: an echo that misbehaves on purpose, for testing how a load balancer, a mesh or a client
      * handles a failing backend. Named scenarios, each on a port of its own (echo.faults.NAME.port and the NAME's
@@ -114,6 +123,14 @@ public interface EchoConfig {
         /** How long a connection to the command port may take to send its first line before it is closed. */
         @WithDefault("5s")
         Duration commandTimeout();
+
+        /**
+         * Connections to all fault ports together (scenarios and the command port) above this many are closed as soon
+         * as they are accepted: apart from {@code echo.max-connections}, so that stalled or slow fault connections never
+         * take the plain echo's capacity.
+         */
+        @WithDefault("1000")
+        int maxConnections();
 
         /** The named scenarios (echo.faults.NAME.*). */
         @WithParentName

@@ -64,6 +64,7 @@ public final class EchoConfigValidator {
         range(problems, "echo.udp.rate-per-source", config.udp().ratePerSource(), 1, 10_000_000);
         range(problems, "echo.udp.rate-global", config.udp().rateGlobal(), 1, 10_000_000);
         range(problems, "echo.max-connections", config.maxConnections(), 1, Integer.MAX_VALUE);
+        range(problems, "echo.faults.max-connections", config.faults().maxConnections(), 1, Integer.MAX_VALUE);
         range(problems, "echo.max-connections-per-client", config.maxConnectionsPerClient(), 0, Integer.MAX_VALUE);
         long maxBudget = directMemoryMax / 4 * 3;
         config.memoryBudget().ifPresent(budget -> {
@@ -74,11 +75,15 @@ public final class EchoConfigValidator {
             }
         });
         long fit = MemoryBudget.connectionsThatFit(directMemoryMax);
-        if (config.maxConnections() > fit) {
-            problems.add(("Invalid configuration: echo.max-connections=%d does not fit in memory; with %d MiB of direct "
-                    + "memory at most %d connections get the 1 KiB each that a quarter of it allows; lower "
-                    + "echo.max-connections or give the JVM more memory").formatted(config.maxConnections(),
-                            directMemoryMax >> 20, fit));
+        long most = EchoConfig.mostConnections(config);
+        if (most > fit) {
+            boolean echoOnly = most == config.maxConnections();
+            String limits = echoOnly ? "echo.max-connections=" + most
+                    : "echo.max-connections=%d plus echo.faults.max-connections=%d (the fault ports')".formatted(
+                            config.maxConnections(), config.faults().maxConnections());
+            problems.add(("Invalid configuration: %s does not fit in memory; with %d MiB of direct memory at most %d "
+                    + "connections get the 1 KiB each that a quarter of it allows; lower %s or give the JVM more memory")
+                    .formatted(limits, directMemoryMax >> 20, fit, echoOnly ? "echo.max-connections" : "them"));
         }
         range(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
         notNegative(problems, "echo.drain-timeout", config.drainTimeout());

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.echo.ConnectionRegistry.Pool;
 import io.tcpecho.fault.ConnectionFaults;
 import io.tcpecho.fault.FaultCommandReader;
 import io.tcpecho.fault.FaultMetrics;
@@ -47,8 +48,6 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
     static final AttributeKey<String> LISTENER = AttributeKey.valueOf("tcp-echo.listener");
     static final String COMMAND = "command";
     static final String SNI = "sni";
-    /** How long a client whose selection was refused may go on sending (dropped) before it is closed. */
-    private static final long REFUSAL_LINGER_MILLIS = 2_000;
 
     private final ConnectionServices services;
     private final TlsListener tls;
@@ -97,25 +96,27 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
     private void start(NetSocket socket, ClientOrigin origin, Optional<TlsSession> session, String listener) {
         FaultScenario scenario = scenarios.get(listener);
         if (scenario != null) {
-            echo(socket, origin, session, scenario.name(), scenario.faults());
+            echo(socket, origin, session, Pool.FAULTS, scenario.name(), scenario.faults());
         } else if (COMMAND.equals(listener)) {
             EchoChannels.addBeforeVertx(EchoChannels.channel(socket), FaultCommandReader.NAME, new FaultCommandReader(
-                    services.config().faults().commandTimeout(), faults -> echo(socket, origin, session, COMMAND, faults),
+                    services.config().faults().commandTimeout(),
+                    faults -> echo(socket, origin, session, Pool.FAULTS, COMMAND, faults),
                     refused -> refuse(socket, origin, COMMAND, refused)));
         } else if (session.isPresent() && services.config().tls().faultsBySni() && session.get().serverName().isPresent()) {
             try {
                 Optional<FaultSpec> faults = FaultSelection.serverName(session.get().serverName().get());
-                echo(socket, origin, session, faults.isPresent() ? SNI : null, faults.orElse(FaultSpec.NONE));
+                echo(socket, origin, session, Pool.ECHO, faults.isPresent() ? SNI : null, faults.orElse(FaultSpec.NONE));
             } catch (FaultSelection.Refused refused) {
                 refuse(socket, origin, SNI, refused);
             }
         } else {
-            echo(socket, origin, session, null, FaultSpec.NONE);
+            echo(socket, origin, session, Pool.ECHO, null, FaultSpec.NONE);
         }
     }
 
-    private void echo(NetSocket socket, ClientOrigin origin, Optional<TlsSession> session, String scenario, FaultSpec faults) {
-        new EchoConnection(socket, origin, session, services, scenario,
+    private void echo(NetSocket socket, ClientOrigin origin, Optional<TlsSession> session, Pool pool, String scenario,
+            FaultSpec faults) {
+        new EchoConnection(socket, origin, session, services, pool, scenario,
                 ConnectionFaults.choose(scenario, faults, faultMetrics)).start();
     }
 
@@ -133,7 +134,8 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
             }
         });
         channel.config().setAutoRead(true);
-        channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        channel.eventLoop().schedule(() -> channel.close(), EchoConnection.LINGER_AFTER_SERVER_FIN_MILLIS,
+                TimeUnit.MILLISECONDS);
         channel.writeAndFlush(Unpooled.copiedBuffer(FaultRefusals.errorLine(refused), StandardCharsets.US_ASCII))
                 .addListener((ChannelFuture written) -> TlsHalfClose.shutdownOutput(channel));
     }

@@ -13,24 +13,55 @@ import jakarta.inject.Singleton;
 import io.tcpecho.config.EchoConfig;
 
 /**
- * The open echo connections of all verticle instances: it enforces {@code echo.max-connections} and
- * {@code echo.max-connections-per-client}, and lets a graceful shutdown wait for them or abort them.
+ * The open connections of all verticle instances: it enforces {@code echo.max-connections} on the echo ports,
+ * {@code echo.faults.max-connections} on the fault ports and {@code echo.max-connections-per-client} on all, and lets
+ * a graceful shutdown wait for them or abort them.
  */
 @Singleton
 public class ConnectionRegistry {
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final int limit;
+    /**
+     * Which limit a connection counts against. The fault ports have their own, so that connections they hold on purpose
+     * (a stall, a slow echo) can never take the plain echo's capacity.
+     */
+    enum Pool {
+        ECHO,
+        FAULTS
+    }
+
     private final int perClientLimit;
-    /** Open connections, each with its client address when it is counted (the per-client limit is on). */
-    private final Map<EchoConnection, Optional<InetAddress>> open = new ConcurrentHashMap<>();
+    private final Map<Pool, Limit> limits;
+    /** Open connections, each with its pool and its client address when it is counted (the per-client limit is on). */
+    private final Map<EchoConnection, Admitted> open = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
-    private final AtomicInteger size = new AtomicInteger();
+
+    private record Admitted(Pool pool, Optional<InetAddress> client) {
+    }
+
+    /** A pool's limit and how many of its connections are open. */
+    private static final class Limit {
+        final int max;
+        final AtomicInteger size = new AtomicInteger();
+
+        Limit(int max) {
+            this.max = max;
+        }
+
+        boolean take() {
+            if (size.incrementAndGet() > max) {
+                size.decrementAndGet();
+                return false;
+            }
+            return true;
+        }
+    }
 
     ConnectionRegistry(EchoConfig config) {
-        this.limit = config.maxConnections();
         this.perClientLimit = config.maxConnectionsPerClient();
+        this.limits = Map.of(Pool.ECHO, new Limit(config.maxConnections()), Pool.FAULTS,
+                new Limit(config.faults().maxConnections()));
     }
 
     /**
@@ -38,27 +69,28 @@ public class ConnectionRegistry {
      *
      * @return null when admitted, else why not
      */
-    CloseReason admit(EchoConnection connection, InetAddress client) {
-        if (size.incrementAndGet() > limit) {
-            size.decrementAndGet();
+    CloseReason admit(EchoConnection connection, Pool pool, InetAddress client) {
+        Limit limit = limits.get(pool);
+        if (!limit.take()) {
             return CloseReason.OVER_LIMIT;
         }
         Optional<InetAddress> counted = Optional.ofNullable(perClientLimit > 0 ? client : null);
         if (counted.isPresent() && !countClient(counted.get())) {
-            size.decrementAndGet();
+            limit.size.decrementAndGet();
             return CloseReason.OVER_CLIENT_LIMIT;
         }
-        open.put(connection, counted);
+        open.put(connection, new Admitted(pool, counted));
         return null;
     }
 
     void remove(EchoConnection connection) {
-        Optional<InetAddress> client = open.remove(connection);
-        if (client == null) {
+        Admitted admitted = open.remove(connection);
+        if (admitted == null) {
             return;
         }
-        size.decrementAndGet();
-        client.ifPresent(counted -> perClient.computeIfPresent(counted, (address, count) -> count == 1 ? null : count - 1));
+        limits.get(admitted.pool()).size.decrementAndGet();
+        admitted.client().ifPresent(counted ->
+                perClient.computeIfPresent(counted, (address, count) -> count == 1 ? null : count - 1));
     }
 
     private boolean countClient(InetAddress client) {
@@ -71,13 +103,23 @@ public class ConnectionRegistry {
         return admitted[0];
     }
 
+    /** Connections open now, on every port. */
     public int size() {
-        return size.get();
+        return size(Pool.ECHO) + size(Pool.FAULTS);
     }
 
-    /** Client addresses with connections open now, when the per-client limit is on (else 0). */
-    public int clients() {
-        return perClient.size();
+    /** Connections open now on the fault ports. */
+    public int faultPortConnections() {
+        return size(Pool.FAULTS);
+    }
+
+    /** Whether the echo ports are at {@code echo.max-connections}, so that a new echo connection would be refused. */
+    public boolean echoFull() {
+        return size(Pool.ECHO) >= limits.get(Pool.ECHO).max;
+    }
+
+    private int size(Pool pool) {
+        return limits.get(pool).size.get();
     }
 
     /** Aborts every open connection, each on its own event loop. */

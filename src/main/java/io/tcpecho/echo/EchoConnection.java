@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -46,6 +47,7 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     private final ClientOrigin origin;
     private final Optional<TlsSession> tls;
     private final ConnectionServices services;
+    private final ConnectionRegistry.Pool pool;
     /** The fault scenario of its listener or of its own selection (null on the plain ports), and its faults if chosen. */
     private final String scenario;
     private final ConnectionFaults faults;
@@ -71,13 +73,20 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     private boolean resetPending;
     private boolean stopped;
 
+    /**
+     * How long a client may go on after the server ended its output on its own (a fault's FIN) before the connection is
+     * closed: a client that never sends its FIN must not hold it open for ever.
+     */
+    static final long LINGER_AFTER_SERVER_FIN_MILLIS = 2_000;
+
     EchoConnection(NetSocket socket, ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services,
-            String scenario, ConnectionFaults faults) {
+            ConnectionRegistry.Pool pool, String scenario, ConnectionFaults faults) {
         this.socket = EchoChannels.internal(socket);
         this.channel = EchoChannels.channel(socket); // prepared by ProxyProtocolReader.identify
         this.origin = origin;
         this.tls = tls;
         this.services = services;
+        this.pool = pool;
         this.scenario = scenario;
         this.faults = faults;
     }
@@ -88,7 +97,7 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
      */
     void start() {
         services.metrics().opened();
-        CloseReason refused = services.registry().admit(this, clientAddress());
+        CloseReason refused = services.registry().admit(this, pool, clientAddress());
         // The channel's own close future, unlike Vert.x's close handler, also reports a close that came first.
         channel.closeFuture().addListener(closed -> closedSoon());
         if (refused != null) {
@@ -223,7 +232,9 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     }
 
     private void userEvent(Object event) {
-        if (TlsHalfClose.isEndOfInput(event) && !inputEnded && !stopped) {
+        // A stalled connection hears its client's FIN too (the epoll transport reports it while reading is paused): the
+        // stall then lets the connection go instead of holding it half-closed for ever.
+        if (TlsHalfClose.isEndOfInput(event) && !inputEnded) {
             inputEnded = true;
             if (faults == null || !faults.clientEnded()) {
                 finishAfterClientEof();
@@ -288,7 +299,8 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     public void finishOutput() {
         outputShut = true;
         reason = CloseReason.FAULT;
-        afterThisChunk(() -> TlsHalfClose.shutdownOutput(channel));
+        afterThisChunk(() -> TlsHalfClose.shutdownOutput(channel).addListener(shut -> channel.eventLoop().schedule(
+                () -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS)));
     }
 
     @Override

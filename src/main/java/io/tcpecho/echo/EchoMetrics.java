@@ -39,7 +39,10 @@ public class EchoMetrics {
 
     EchoMetrics(MeterRegistry registry, ConnectionRegistry connections, MemoryBudget budget) {
         Gauge.builder("echo.connections.active", connections, ConnectionRegistry::size)
-                .description("Echo connections open now")
+                .description("Echo connections open now, on every port")
+                .register(registry);
+        Gauge.builder("echo.fault.port.connections.active", connections, ConnectionRegistry::faultPortConnections)
+                .description("Connections open now on the fault ports (limited apart, by echo.faults.max-connections)")
                 .register(registry);
         opened = Counter.builder("echo.connections.opened")
                 .description("Echo connections accepted, including those closed at once as over a limit")

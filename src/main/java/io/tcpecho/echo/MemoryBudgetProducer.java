@@ -9,14 +9,14 @@ import jakarta.inject.Singleton;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.memory.MemoryBudget;
 
-/** The server's one memory budget, from {@code echo.memory-budget} and {@code echo.max-connections}. */
+/** The server's one memory budget, from {@code echo.memory-budget} and the connection limits ({@link EchoConfig#mostConnections}). */
 final class MemoryBudgetProducer {
 
     @Produces
     @Singleton
     MemoryBudget memoryBudget(EchoConfig config) {
         OptionalLong budget = config.memoryBudget().map(size -> OptionalLong.of(size.asLongValue())).orElse(OptionalLong.empty());
-        return MemoryBudget.of(budget, config.maxConnections());
+        return MemoryBudget.of(budget, EchoConfig.mostConnections(config));
     }
 
     void close(@Disposes MemoryBudget budget) {

@@ -56,11 +56,11 @@ public class FaultMetrics {
                 .tags("scenario", scenario).register(registry));
     }
 
-    /** What a fault did: reset, truncate, bit_flip, refuse, stall, stall_close, slow_close, no_half_close. */
+    /** What a fault did: reset, truncate, bit_flip, refuse, stall, stall_close, stall_client_left, slow_close, no_half_close. */
     void acted(String scenario, String action, long times) {
         counters.computeIfAbsent("a/" + scenario + "/" + action, key -> Counter.builder("echo.fault.actions")
                 .description("What faults did, by scenario and action: reset, truncate, bit_flip, refuse, stall, "
-                        + "stall_close, slow_close, no_half_close")
+                        + "stall_close, stall_client_left, slow_close, no_half_close")
                 .tags("scenario", scenario, "action", action).register(registry)).increment(times);
     }
 

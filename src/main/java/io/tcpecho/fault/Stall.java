@@ -5,11 +5,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * timeout (stall): accept, then neither read nor echo: the client's writes fill the socket buffers and block. Closed
- * (FIN) after the timeout, or never when it is 0 (the drain timeout of a shutdown still closes it).
+ * (FIN) after the timeout, or never when it is 0 (the drain timeout of a shutdown still closes it); and at once when the
+ * client leaves (its FIN; a reset closes any connection), so that a client that gave up, or a balancer's health check that
+ * connects and closes, holds nothing.
  */
 final class Stall implements Fault {
 
     private final long timeout;
+    /** The stall is over: timed out (the server's FIN is on its way), or the client left. */
+    private boolean ended;
 
     Stall(Duration timeout) {
         this.timeout = timeout.toNanos();
@@ -22,12 +26,25 @@ final class Stall implements Fault {
         target.stopReading();
         if (timeout > 0) {
             target.channel().eventLoop().schedule(() -> {
-                if (target.channel().isActive()) {
+                if (target.channel().isActive() && !ended) {
+                    ended = true;
                     connection.count("stall_close");
-                    target.close();
+                    // FIN, not a close: a close with the client's bytes unread would reset the connection.
+                    target.finishOutput();
                 }
             }, timeout, TimeUnit.NANOSECONDS);
         }
         return false;
+    }
+
+    @Override
+    public boolean clientEnded(ConnectionFaults connection) {
+        if (ended) {
+            return false; // after the stall's own FIN: the connection ends as any whose output ended early
+        }
+        ended = true;
+        connection.count("stall_client_left");
+        connection.target().close();
+        return true;
     }
 }

@@ -15,10 +15,11 @@ import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.memory.MemoryState;
 
 /**
- * Ready while every echo instance is bound and accepting, and the server is not overloaded. It goes DOWN
- * when the listener closes for a drain (Quarkus's shutdown-delay check has reported DOWN since the shutdown
- * began), and while the memory budget is spent ({@code reason: overloaded}), so that load balancers send new
- * connections to other pods until memory frees. Liveness never looks at either: an overloaded pod is alive.
+ * Ready while every echo instance is bound and accepting, and the server would serve a new echo connection. It goes
+ * DOWN when the listener closes for a drain (Quarkus's shutdown-delay check has reported DOWN since the shutdown
+ * began), while the memory budget is spent ({@code reason: overloaded}), and while the echo ports hold
+ * {@code echo.max-connections} (a new one would be refused at once), so that load balancers send new connections to
+ * other pods meanwhile. Liveness never looks at any of these: a busy pod is alive.
  */
 @Readiness
 @Singleton
@@ -38,11 +39,13 @@ public class EchoReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         boolean listening = server.isListening();
         boolean overloaded = budget.state() == MemoryState.OVERLOADED;
+        boolean full = connections.echoFull();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("echo-listener")
-                .status(listening && !overloaded)
+                .status(listening && !overloaded && !full)
                 .withData("port", server.port())
                 .withData("instances", server.instances())
                 .withData("connections", connections.size())
+                .withData("fault-port-connections", connections.faultPortConnections())
                 .withData("memory", budget.state().name().toLowerCase(Locale.ROOT))
                 .withData("memory-held-bytes", budget.held())
                 .withData("memory-budget-bytes", budget.budget());
@@ -50,6 +53,8 @@ public class EchoReadinessCheck implements HealthCheck {
             response.withData("reason", "not listening");
         } else if (overloaded) {
             response.withData("reason", "overloaded");
+        } else if (full) {
+            response.withData("reason", "at echo.max-connections");
         }
         return response.build();
     }

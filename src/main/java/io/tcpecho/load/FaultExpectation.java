@@ -36,6 +36,11 @@ record FaultExpectation(String fault, long bytes, Duration duration) {
         };
     }
 
+    /** Whether it is a stall (timeout), which the client's half-close would end. */
+    boolean isStall() {
+        return fault.equals("timeout");
+    }
+
     /** Whether a connection that got its whole echo and the server's EOF meets it: slow-close only, by its delay. */
     boolean completedAsExpected(long halfCloseToEofMillis) {
         return fault.equals("slow-close") && halfCloseToEofMillis >= duration.toMillis();

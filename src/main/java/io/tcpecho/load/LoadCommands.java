@@ -46,9 +46,10 @@ final class LoadCommands {
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
+            boolean halfClose = end.halfClose(run);
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
-                    .parameter("halfClose", end.halfClose).latencyOf("time to echo a connection's whole stream");
-            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), end.halfClose);
+                    .parameter("halfClose", halfClose).latencyOf("time to echo a connection's whole stream");
+            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), halfClose);
         }
     }
 
@@ -106,9 +107,10 @@ final class LoadCommands {
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
-            timed.describe(result.parameter("connections", slots)).parameter("halfClose", end.halfClose)
+            boolean halfClose = end.halfClose(run);
+            timed.describe(result.parameter("connections", slots)).parameter("halfClose", halfClose)
                     .latencyOf("connection, connect to close");
-            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, end.halfClose, timed.warmupNanos,
+            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, halfClose, timed.warmupNanos,
                     timed.durationNanos);
         }
     }

@@ -106,6 +106,14 @@ final class LoadOptions {
         @Option(names = "--half-close", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Half-close after sending and expect the server's EOF; else close after the echo (default: ${DEFAULT-VALUE}).")
         boolean halfClose;
+
+        /**
+         * Whether this run half-closes: not while it expects a stall, since a stall port lets a client go at its FIN (so
+         * that clients that leave hold nothing): to see the stall, the client keeps its side open.
+         */
+        boolean halfClose(LoadRun run) {
+            return halfClose && (run.expectation == null || !run.expectation.isStall());
+        }
     }
 
     /** Options of the workloads that repeat a message for a measured duration after a warm-up. */

@@ -72,7 +72,7 @@ public final class MemoryBudget {
      * @param budget the configured budget; empty for the default, half of the direct memory
      * @param maxConnections the most connections the server admits, which share the allowances
      */
-    public static MemoryBudget of(OptionalLong budget, int maxConnections) {
+    public static MemoryBudget of(OptionalLong budget, long maxConnections) {
         long directMax = DirectMemory.max();
         return new MemoryBudget(budget.orElse(defaultBudget(directMax)), allowance(directMax, maxConnections), directMax,
                 true);
@@ -104,7 +104,7 @@ public final class MemoryBudget {
      * What each connection may hold whatever the state: a quarter of the direct memory, shared by as many
      * connections as the server admits, within {@value #MIN_ALLOWANCE} to {@value #MAX_ALLOWANCE} bytes.
      */
-    public static int allowance(long directMax, int maxConnections) {
+    public static int allowance(long directMax, long maxConnections) {
         return (int) Math.max(MIN_ALLOWANCE, Math.min(MAX_ALLOWANCE, directMax / 4 / maxConnections));
     }
 

@@ -42,6 +42,14 @@ class EchoConfigValidatorTest {
                 "Invalid configuration: echo.max-connections=32769 does not fit in memory; with 128 MiB of direct memory"
                         + " at most 32768 connections get the 1 KiB each that a quarter of it allows; lower"
                         + " echo.max-connections or give the JVM more memory");
+        // The fault ports' connections need memory too, on a limit of their own.
+        assertThat(problems(Map.of("echo.max-connections", "32000", "echo.faults.slow.port", "7101",
+                "echo.faults.slow.latency", "1s"))).containsExactly(
+                "Invalid configuration: echo.max-connections=32000 plus echo.faults.max-connections=1000 (the fault ports')"
+                        + " does not fit in memory; with 128 MiB of direct memory at most 32768 connections get the 1 KiB each"
+                        + " that a quarter of it allows; lower them or give the JVM more memory");
+        assertThat(problems(Map.of("echo.faults.max-connections", "0"))).singleElement().asString()
+                .startsWith("Invalid configuration: echo.faults.max-connections=0 is out of range");
     }
 
     @Test

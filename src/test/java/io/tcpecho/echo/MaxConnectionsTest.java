@@ -19,6 +19,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Prometheus;
 
@@ -26,18 +27,25 @@ import io.tcpecho.testing.Prometheus;
 @TestProfile(MaxConnectionsTest.FourConnections.class)
 class MaxConnectionsTest {
 
+    /** Four echo connections; and a stall port that never closes by itself, in a pool of three. */
     public static class FourConnections implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.max-connections", "4");
+            return Map.of("echo.max-connections", "4", "echo.faults.max-connections", "3",
+                    "echo.faults.stall.port", "0", "echo.faults.stall.timeout", "0s");
         }
     }
+
+    private static final String STALL_CLIENT_LEFT = "echo_fault_actions_total{action=\"stall_client_left\",scenario=\"stall\"}";
 
     @Inject
     EchoServer server;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
 
     @Test
     void connectionsOverTheLimitAreClosedAtOnceAndCounted() throws Exception {
@@ -71,6 +79,76 @@ class MaxConnectionsTest {
                 client.close();
             }
         }
+    }
+
+    @Test
+    void aStalledConnectionIsReleasedWhenItsClientSendsFin() throws Exception {
+        double before = Prometheus.scrape(metrics).value(STALL_CLIENT_LEFT);
+        try (EchoClient client = EchoClient.connect(server.faultPort("stall"))) {
+            client.write(new byte[] { 1 });
+            awaitFaultPortConnections(1);
+            client.socket().shutdownOutput();
+            client.socket().setSoTimeout(5_000);
+            assertThat(client.socket().getInputStream().read()).as("the server's FIN, no echo").isEqualTo(-1);
+        }
+        awaitFaultPortConnections(0);
+        assertThat(Prometheus.scrape(metrics).value(STALL_CLIENT_LEFT)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aStalledConnectionIsReleasedWhenItsClientResets() throws Exception {
+        try (EchoClient client = EchoClient.connect(server.faultPort("stall"))) {
+            client.write(new byte[] { 1 });
+            awaitFaultPortConnections(1);
+            client.socket().setSoLinger(true, 0); // the close sends RST
+        }
+        awaitFaultPortConnections(0);
+    }
+
+    @Test
+    void fullFaultPortsLeaveThePlainEchoItsWholeCapacityAndAFullEchoIsNotReady() throws Exception {
+        List<EchoClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                EchoClient stalled = EchoClient.connect(server.faultPort("stall"));
+                open.add(stalled);
+                stalled.write(new byte[] { 1 });
+            }
+            awaitFaultPortConnections(3);
+            try (EchoClient rejected = EchoClient.connect(server.faultPort("stall"))) {
+                assertThat(closedByServer(rejected)).as("the fault ports' own limit").isTrue();
+            }
+            assertThat(readiness()).as("full fault ports leave the pod ready").isEqualTo(200);
+            for (int i = 0; i < 4; i++) {
+                EchoClient client = EchoClient.connect(server.port());
+                open.add(client);
+                client.write(new byte[] { (byte) i });
+                assertThat(client.read(1)).as("echo connection %d beside full fault ports", i).containsExactly((byte) i);
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(readiness()).isEqualTo(503));
+            assertThat(RestAssured.get(ready).then().extract().path("checks.find { it.name == 'echo-listener' }.data.reason")
+                    .toString()).isEqualTo("at echo.max-connections");
+            open.remove(open.size() - 1).close();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(readiness()).isEqualTo(200));
+        } finally {
+            for (EchoClient client : open) {
+                client.close();
+            }
+        }
+        awaitFaultPortConnections(0);
+    }
+
+    private int readiness() {
+        return RestAssured.get(ready).statusCode();
+    }
+
+    private void awaitFaultPortConnections(int expected) {
+        String series = "echo_fault_port_connections_active";
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Prometheus scrape = Prometheus.scrape(metrics);
+            assertThat(scrape.has(series)).as(series).isTrue();
+            assertThat(scrape.value(series)).isEqualTo(expected);
+        });
     }
 
     private static boolean closedByServer(EchoClient client) {

@@ -141,8 +141,11 @@ class FaultPortsTest {
         assertThat(timeout.out()).contains("OK, every connection met the expected fault");
         Outcome forever = load("stall-forever", "bulk", "-s", "1KiB", "--timeout", "1s", "--expect", "timeout=0s");
         assertThat(forever.exit()).as(forever.err()).isZero();
-        Outcome unexpected = load("stall", "bulk", "-s", "1KiB");
+        Outcome unexpected = load("stall", "bulk", "-s", "1KiB", "--no-half-close");
         assertThat(unexpected.err()).containsPattern("EOF at byte 0 of 1024 sent after 1\\d{3} ms");
+        // A client's FIN ends a stall at once: the server's FIN, no echo (a client that leaves holds nothing).
+        Outcome leaving = load("stall-forever", "bulk", "-s", "1KiB", "--timeout", "5s");
+        assertThat(leaving.err()).containsPattern("EOF at byte 0 of 1024 sent after \\d{1,3} ms \\(client had half-closed\\)");
     }
 
     @Test
