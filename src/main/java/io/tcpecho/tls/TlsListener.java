@@ -96,8 +96,11 @@ public class TlsListener {
         TlsConfigUtils.configure(options, tls);
         served = Served.of(tls);
         metrics.listening(served.notAfter());
-        // SNI on, so that the name a client asks for is known (and selects among several certificates, if there are).
-        return options.setSni(true).setClientAuth(config.clientAuth()).setSslEngineOptions(engine());
+        // Vert.x's SNI mode only to choose among several certificates: it looks the name up on a worker thread, and a
+        // client whose FIN comes first (plain text then FIN) makes Netty's SNI handler fail on a channel already closed,
+        // uncounted and logged with a stack trace (quarkusio/quarkus#39134). With one certificate the TLS engine reads
+        // the name from the ClientHello itself (TlsSession), and a handshake failure is always reported.
+        return options.setSni(served.certificates() > 1).setClientAuth(config.clientAuth()).setSslEngineOptions(engine());
     }
 
     /** For the start-up line. */
@@ -225,12 +228,13 @@ public class TlsListener {
      * The certificate a TLS configuration serves (the first of its key store, where there are several for SNI), for
      * logs and the expiry metric, and a digest of every certificate it serves and trusts, for comparison.
      */
-    private record Served(X509Certificate certificate, String digest) {
+    private record Served(X509Certificate certificate, int certificates, String digest) {
 
         static Served of(TlsConfiguration tls) {
             try {
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
                 X509Certificate first = null;
+                int served = tls.getKeyStore() == null ? 0 : tls.getKeyStore().size();
                 for (KeyStore store : new KeyStore[] { tls.getKeyStore(), tls.getTrustStore() }) {
                     for (String alias : store == null ? List.<String>of() : Collections.list(store.aliases())) {
                         Certificate[] chain = store.getCertificateChain(alias);
@@ -245,7 +249,7 @@ public class TlsListener {
                 if (first == null) {
                     throw new ConfigurationException("The key store of the TLS configuration holds no X.509 certificate");
                 }
-                return new Served(first, HexFormat.of().formatHex(digest.digest()));
+                return new Served(first, served, HexFormat.of().formatHex(digest.digest()));
             } catch (GeneralSecurityException e) {
                 throw new ConfigurationException("Cannot read the certificates of the TLS configuration: " + e.getMessage());
             }
