@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +26,15 @@ import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ServerProcess;
 
 /**
- * The failure-drill recipes of docs/failing-backends.md, run behind a real HAProxy: a stall port meets
- * {@code timeout server 1s} (the client is closed by HAProxy after about a second, with no echo), and a refuse port among
- * two health-checked backends is marked DOWN, after which every connection goes to the good one.
+ * The failure-drill recipes of docs/failing-backends.md, run behind a real HAProxy with the configurations taken from
+ * the page (only their loopback ports changed to free ones): a stall port meets {@code timeout server 1s} (the client is
+ * closed by HAProxy after about a second, with no echo), and a refuse port among two health-checked backends is marked
+ * DOWN, after which every connection goes to the good one.
  */
 @ResourceLock(value = ServerProcess.PACKAGED_APP, mode = ResourceAccessMode.READ)
 class FaultsBehindHaproxyIT {
+
+    private static final Path RECIPES = Path.of("docs", "failing-backends.md");
 
     private static ServerProcess server;
     private static int stallPort;
@@ -50,17 +59,9 @@ class FaultsBehindHaproxyIT {
     @Test
     void aStalledBackendIsCutOffByTheBalancersServerTimeout() throws Exception {
         int port = ServerProcess.freePort();
-        try (Haproxy haproxy = Haproxy.start("stall", """
-                defaults
-                    mode tcp
-                    timeout connect 5s
-                    timeout client 60s
-                    timeout server 1s
-                listen stall
-                    bind 127.0.0.1:%d
-                    server stall 127.0.0.1:%d
-                """.formatted(port, stallPort), port);
+        try (Haproxy haproxy = Haproxy.start("stall", recipe("stall", Map.of(7002, port, 7102, stallPort)), port);
                 EchoClient client = EchoClient.connect(port)) {
+            assertNoConfigWarning(haproxy);
             long start = System.nanoTime();
             client.write("anybody there?\n".getBytes());
             byte[] answer;
@@ -79,22 +80,11 @@ class FaultsBehindHaproxyIT {
     @Test
     void aRefusingBackendFailsItsHealthCheckAndGetsNoConnections() throws Exception {
         int port = ServerProcess.freePort();
-        try (Haproxy haproxy = Haproxy.start("refuse", """
-                defaults
-                    mode tcp
-                    timeout connect 5s
-                    timeout client 60s
-                    timeout server 60s
-                listen checked
-                    bind 127.0.0.1:%d
-                    balance roundrobin
-                    option tcp-check
-                    tcp-check send-binary 50494e470a
-                    tcp-check expect binary 50494e470a
-                    server good 127.0.0.1:%d check inter 200ms fall 2 rise 1
-                    server bad 127.0.0.1:%d check inter 200ms fall 2 rise 1
-                """.formatted(port, server.echoPort(), refusePort), port)) {
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(haproxy.output()).contains("checked/bad is DOWN"));
+        try (Haproxy haproxy = Haproxy.start("refuse",
+                recipe("checked", Map.of(7003, port, 7007, server.echoPort(), 7105, refusePort)), port)) {
+            assertNoConfigWarning(haproxy);
+            // The recipe checks every 2 s and takes two failures: DOWN within a few seconds.
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(haproxy.output()).contains("checked/bad is DOWN"));
             double refusedBefore = metrics().value("echo_fault_actions_total{action=\"refuse\",scenario=\"refuse\"}");
             double completedBefore = metrics().value(Prometheus.closed("completed"));
             for (int i = 0; i < 20; i++) {
@@ -111,6 +101,35 @@ class FaultsBehindHaproxyIT {
             double refusedDuring = metrics().value("echo_fault_actions_total{action=\"refuse\",scenario=\"refuse\"}") - refusedBefore;
             assertThat(refusedDuring).as("HAProxy keeps checking the DOWN server, but sends it no client").isLessThan(100);
         }
+    }
+
+    /**
+     * The page's HAProxy configuration whose proxy is {@code listen name}, as written there but for its loopback ports,
+     * each key of {@code ports} replaced by its value (every one must occur, so a recipe that changes fails here).
+     */
+    private static String recipe(String name, Map<Integer, Integer> ports) throws IOException {
+        Matcher block = Pattern.compile("(?ms)^```haproxy\\n(.*?)^```").matcher(Files.readString(RECIPES));
+        while (block.find()) {
+            String config = block.group(1);
+            if (!Pattern.compile("(?m)^listen " + name + "$").matcher(config).find()) {
+                continue;
+            }
+            Matcher address = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(config);
+            Set<Integer> seen = new HashSet<>();
+            config = address.replaceAll(found -> {
+                int written = Integer.parseInt(found.group(1));
+                seen.add(written);
+                return "127.0.0.1:" + ports.getOrDefault(written, written);
+            });
+            assertThat(seen).as("the loopback ports of %s's recipe in %s", name, RECIPES).isEqualTo(ports.keySet());
+            return config;
+        }
+        throw new AssertionError("no ```haproxy block with 'listen " + name + "' in " + RECIPES);
+    }
+
+    /** HAProxy prints its warnings about a configuration (such as "missing timeouts for proxy") before it listens. */
+    private static void assertNoConfigWarning(Haproxy haproxy) throws IOException {
+        assertThat(haproxy.output()).as("HAProxy's warnings about the recipe").doesNotContain(": config :", "parsing [");
     }
 
     private static Prometheus metrics() throws IOException {
