@@ -29,7 +29,7 @@ import io.tcpecho.testing.ServerProcess;
  * The failure-drill recipes of docs/failing-backends.md, run behind a real HAProxy with the configurations taken from
  * the page (only their loopback ports changed to free ones): a stall port meets {@code timeout server 1s} (the client is
  * closed by HAProxy after about a second, with no echo), and a refuse port among two health-checked backends is marked
- * DOWN, after which every connection goes to the good one.
+ * DOWN, after which every connection goes to the good one; and hundreds of health checks of a stall port hold nothing.
  */
 @ResourceLock(value = ServerProcess.PACKAGED_APP, mode = ResourceAccessMode.READ)
 class FaultsBehindHaproxyIT {
@@ -100,6 +100,35 @@ class FaultsBehindHaproxyIT {
                     assertThat(metrics().value(Prometheus.closed("completed")) - completedBefore).isGreaterThanOrEqualTo(20));
             double refusedDuring = metrics().value("echo_fault_actions_total{action=\"refuse\",scenario=\"refuse\"}") - refusedBefore;
             assertThat(refusedDuring).as("HAProxy keeps checking the DOWN server, but sends it no client").isLessThan(100);
+        }
+    }
+
+    /**
+     * A balancer health-checking a stall port with checks that connect and close with FIN: every check's connection is
+     * let go with it (before, each stayed in CLOSE-WAIT for good and counted against the server's connection limit).
+     */
+    @Test
+    void healthChecksOfAStallPortLeaveNoConnectionBehind() throws Exception {
+        String leftSeries = "echo_fault_actions_total{action=\"stall_client_left\",scenario=\"stall\"}";
+        double leftBefore = metrics().value(leftSeries);
+        int port = ServerProcess.freePort();
+        try (Haproxy haproxy = Haproxy.start("stallcheck", recipe("stallcheck", Map.of(7004, port, 7102, stallPort)), port)) {
+            assertNoConfigWarning(haproxy);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                Prometheus now = metrics();
+                assertThat(now.value("echo_fault_port_connections_active")).as("checks' connections open at once")
+                        .isLessThanOrEqualTo(5);
+                assertThat(now.value(leftSeries) - leftBefore).as("checks let go at their FIN").isGreaterThanOrEqualTo(300);
+            });
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Prometheus after = metrics();
+            assertThat(after.has("echo_fault_port_connections_active")).isTrue();
+            assertThat(after.value("echo_fault_port_connections_active")).isZero();
+        });
+        try (EchoClient client = EchoClient.connect(server.echoPort())) {
+            client.sendThenHalfClose(new byte[] { 1, 2, 3 });
+            assertThat(client.readToEnd()).as("the plain echo, after the checks").containsExactly(1, 2, 3);
         }
     }
 
