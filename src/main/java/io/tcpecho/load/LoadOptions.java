@@ -26,6 +26,28 @@ final class LoadOptions {
         return address.getHostString() + ":" + address.getPort();
     }
 
+    /** Stops the command line (usage, status 2) with the one constraint broken, unless {@code value} is positive. */
+    static void positive(CommandSpec spec, String option, long value) {
+        require(spec, value > 0, option + " must be positive, got " + value);
+    }
+
+    /** As {@link #positive}, unless {@code value} is 0 or more. */
+    static void notNegative(CommandSpec spec, String option, long value) {
+        require(spec, value >= 0, option + " must not be negative, got " + value);
+    }
+
+    /** As {@link #positive}, unless {@code value} is from {@code min} to {@code max}. */
+    static void within(CommandSpec spec, String option, double value, long min, long max) {
+        require(spec, value >= min && value <= max, option + " must be " + min + " to " + max + ", got "
+                + (value == (long) value ? String.valueOf((long) value) : String.valueOf(value)));
+    }
+
+    private static void require(CommandSpec spec, boolean met, String constraint) {
+        if (!met) {
+            throw new ParameterException(spec.commandLine(), constraint);
+        }
+    }
+
     enum Format {
         TABLE, JSON
     }

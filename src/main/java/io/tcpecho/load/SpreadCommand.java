@@ -96,10 +96,10 @@ final class SpreadCommand implements Callable<Integer> {
         }
         connections = connectionsOption != null ? connectionsOption
                 : connectionsByTheOldName != null ? connectionsByTheOldName : DEFAULT_CONNECTIONS;
-        if (connections <= 0 || parallel <= 0 || timeoutNanos <= 0 || expectedPods < 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--connections, --parallel and --timeout must be positive, --expect-pods not negative");
-        }
+        LoadOptions.positive(spec, "--connections", connections);
+        LoadOptions.positive(spec, "--parallel", parallel);
+        LoadOptions.positive(spec, "--timeout", timeoutNanos);
+        LoadOptions.notNegative(spec, "--expect-pods", expectedPods);
         if (bind != null && bind.getPort() != 0 && parallel != 1) {
             throw new ParameterException(spec.commandLine(), "--bind with a port reuses it: it needs --parallel 1");
         }

@@ -28,9 +28,7 @@ abstract class Workload implements Callable<Integer> {
     }
 
     final void positive(String option, long value) {
-        if (value <= 0) {
-            throw new ParameterException(spec.commandLine(), option + " must be positive, got " + value);
-        }
+        LoadOptions.positive(spec, option, value);
     }
 
     @Override
