@@ -104,15 +104,23 @@ final class LoadOptions {
         Path json;
 
         /**
-         * Prints the report; returns false (after one line on stderr) when the JSON file cannot be written.
+         * Prints the report and, when the run failed, why on stderr ({@code load: FAILED: <reason>}); returns the exit
+         * status: 0, or 1 when the run failed or the JSON file cannot be written (one line on stderr says so).
+         *
+         * @param failure why the run failed; null when it did not
          */
-        boolean print(CommandSpec spec, String table, String jsonReport) {
+        int print(CommandSpec spec, String table, String jsonReport, String failure) {
             PrintWriter out = spec.commandLine().getOut();
             out.println(format == Format.JSON ? jsonReport : table);
             out.flush();
-            if (json == null) {
-                return true;
+            boolean written = json == null || write(spec, jsonReport);
+            if (failure != null) {
+                spec.commandLine().getErr().println("load: FAILED: " + failure);
             }
+            return written && failure == null ? 0 : LoadCli.EXIT_FAILED;
+        }
+
+        private boolean write(CommandSpec spec, String jsonReport) {
             try {
                 Files.writeString(json, jsonReport + System.lineSeparator(), StandardCharsets.UTF_8);
                 return true;

@@ -60,7 +60,8 @@ final class SpreadCommand implements Callable<Integer> {
     InetSocketAddress bind;
 
     @Option(names = "--expect-pods", paramLabel = "N", defaultValue = "0",
-            description = "Pods behind the target: those that answer none count as 0 in the evenness (default: as many as answer).")
+            description = "Pods behind the target: the run fails unless that many answer, and those that answer none count "
+                    + "as 0 in the evenness (default: as many as answer).")
     int expectedPods;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -83,8 +84,7 @@ final class SpreadCommand implements Callable<Integer> {
             pool.shutdown();
             pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
         }
-        boolean printed = output.print(spec, report.table(), report.json());
-        return printed && report.ok() ? 0 : LoadCli.EXIT_FAILED;
+        return output.print(spec, report.table(), report.json(), report.failure());
     }
 
     private void validate() {
@@ -107,16 +107,23 @@ final class SpreadCommand implements Callable<Integer> {
 
     private void ask(SpreadReport report) {
         int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        // What failed, in the words of the report: the exceptions alone do not say which step threw them.
+        String connecting = "cannot connect to " + LoadOptions.text(target);
+        String step = bind == null ? connecting : "cannot bind " + LoadOptions.text(bind);
         try (Socket socket = new Socket()) {
             if (bind != null) {
                 socket.setReuseAddress(true);
                 socket.bind(bind);
             }
+            step = connecting;
             long began = System.nanoTime();
             socket.connect(target, timeoutMillis);
             long connected = System.nanoTime() - began;
+            step = "no answer from " + LoadOptions.text(target);
             socket.setSoTimeout(timeoutMillis);
-            JsonObject answer = new JsonObject(readAnswer(socket.getInputStream()));
+            String text = readAnswer(socket.getInputStream());
+            step = "not a whoami answer";
+            JsonObject answer = new JsonObject(text);
             String pod = answer.getString("pod");
             if (pod == null) {
                 report.failed("an answer without a pod: " + answer.encode());
@@ -126,7 +133,7 @@ final class SpreadCommand implements Callable<Integer> {
             report.answered(pod, connected, host(answer.getString("client")),
                     proxy == null ? "none" : "v" + proxy.getInteger("version"));
         } catch (IOException | DecodeException | ClassCastException e) {
-            report.failed(e.toString());
+            report.failed(step + ": " + LoadRun.describe(e));
         }
     }
 

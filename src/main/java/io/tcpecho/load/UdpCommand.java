@@ -91,8 +91,7 @@ final class UdpCommand implements Callable<Integer> {
             }
             receiver.join();
         }
-        boolean printed = output.print(spec, report.table(), report.json());
-        return printed && report.ok() ? 0 : LoadCli.EXIT_FAILED;
+        return output.print(spec, report.table(), report.json(), report.failure());
     }
 
     private void send(DatagramSocket socket, long count) throws IOException {

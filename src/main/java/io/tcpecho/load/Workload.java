@@ -60,13 +60,7 @@ abstract class Workload implements Callable<Integer> {
                 progress.stop();
             }
         }
-        if (!common.report.print(spec, result.table(), result.json())) {
-            return LoadCli.EXIT_FAILED;
-        }
-        if (!result.ok()) {
-            spec.commandLine().getErr().println("load: FAILED: " + result.failure());
-            return LoadCli.EXIT_FAILED;
-        }
-        return 0;
+        return common.report.print(spec, result.table(), result.json(),
+                result.ok() ? null : String.valueOf(result.failure()));
     }
 }
