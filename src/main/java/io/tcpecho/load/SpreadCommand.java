@@ -52,7 +52,8 @@ final class SpreadCommand implements Callable<Integer> {
 
     private int connections;
 
-    @Option(names = { "-p", "--parallel" }, defaultValue = "1", description = "Connections at a time (default: ${DEFAULT-VALUE}).")
+    @Option(names = { "-p", "--parallel" }, paramLabel = "P", defaultValue = "1",
+            description = "Connections at a time (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @Option(names = "--bind", paramLabel = "HOST[:PORT]", converter = BindConverter.class, description = "Local address to connect from; with a port, every "
