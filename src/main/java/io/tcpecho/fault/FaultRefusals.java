@@ -16,6 +16,9 @@ public class FaultRefusals {
 
     private static final Logger LOG = Logger.getLogger(FaultRefusals.class);
 
+    /** How {@link #errorLine} begins: what a client, the load client too, recognises a refusal by. */
+    public static final String ERROR_LINE_PREFIX = "FAULT ERROR ";
+
     private final FaultMetrics metrics;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
@@ -37,6 +40,6 @@ public class FaultRefusals {
 
     /** The line a refused client gets back before its connection is closed. */
     public static String errorLine(FaultSelection.Refused refused) {
-        return "FAULT ERROR " + refused.tag() + ": " + refused.getMessage() + "\r\n";
+        return ERROR_LINE_PREFIX + refused.tag() + ": " + refused.getMessage() + "\r\n";
     }
 }

@@ -1,10 +1,13 @@
 package io.tcpecho.load;
 
+import java.util.Collection;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The load client's command line: {@code load <workload> [options]}. Exit status 0 when every echoed byte
@@ -14,8 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Integrity-checking load client for TCP echo servers (RFC 862). Every echoed byte is verified.",
         subcommands = { LoadCommands.Bulk.class, LoadCommands.PingPong.class, LoadCommands.Churn.class,
                 LoadCommands.Idle.class, LoadCommands.Flood.class, SpreadCommand.class,
-                UdpCommand.class },
-        synopsisSubcommandLabel = "(bulk | pingpong | churn | idle | flood | spread | udp)")
+                UdpCommand.class })
 public final class LoadCli implements Runnable {
 
     static final int EXIT_FAILED = 1;
@@ -34,11 +36,17 @@ public final class LoadCli implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LoadCli());
+        cli.getCommandSpec().usageMessage().synopsisSubcommandLabel("(" + String.join(" | ", workloads(cli)) + ")");
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
-            String command = e.getCommandLine().getCommandName();
-            String prefix = "load".equals(command) ? "load" : "load " + command;
-            e.getCommandLine().getErr().println(prefix + ": " + e.getMessage() + " (see '" + prefix + " --help')");
+            CommandLine failed = e.getCommandLine();
+            String prefix = failed == cli ? "load" : "load " + failed.getCommandName();
+            String unknownWorkload = failed == cli && e instanceof UnmatchedArgumentException unmatched
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")
+                    ? unmatched.getUnmatched().get(0) : null;
+            failed.getErr().println(prefix + ": " + (unknownWorkload != null
+                    ? "unknown workload '" + unknownWorkload + "'; " + workloadList(cli)
+                    : e.getMessage() + " (see '" + prefix + " --help')"));
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
@@ -48,8 +56,16 @@ public final class LoadCli implements Runnable {
         return cli;
     }
 
+    private static Collection<String> workloads(CommandLine cli) {
+        return cli.getSubcommands().keySet();
+    }
+
+    private static String workloadList(CommandLine cli) {
+        return "workloads: " + String.join(", ", workloads(cli));
+    }
+
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing workload: bulk, pingpong, churn, idle, flood, spread or udp");
+        throw new ParameterException(spec.commandLine(), "missing workload; " + workloadList(spec.commandLine()));
     }
 }

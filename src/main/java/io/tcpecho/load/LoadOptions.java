@@ -26,6 +26,28 @@ final class LoadOptions {
         return address.getHostString() + ":" + address.getPort();
     }
 
+    /** Stops the command line (usage, status 2) with the one constraint broken, unless {@code value} is positive. */
+    static void positive(CommandSpec spec, String option, long value) {
+        require(spec, value > 0, option + " must be positive, got " + value);
+    }
+
+    /** As {@link #positive}, unless {@code value} is 0 or more. */
+    static void notNegative(CommandSpec spec, String option, long value) {
+        require(spec, value >= 0, option + " must not be negative, got " + value);
+    }
+
+    /** As {@link #positive}, unless {@code value} is from {@code min} to {@code max}. */
+    static void within(CommandSpec spec, String option, double value, long min, long max) {
+        require(spec, value >= min && value <= max, option + " must be " + min + " to " + max + ", got "
+                + (value == (long) value ? String.valueOf((long) value) : String.valueOf(value)));
+    }
+
+    private static void require(CommandSpec spec, boolean met, String constraint) {
+        if (!met) {
+            throw new ParameterException(spec.commandLine(), constraint);
+        }
+    }
+
     enum Format {
         TABLE, JSON
     }
@@ -82,15 +104,23 @@ final class LoadOptions {
         Path json;
 
         /**
-         * Prints the report; returns false (after one line on stderr) when the JSON file cannot be written.
+         * Prints the report and, when the run failed, why on stderr ({@code load: FAILED: <reason>}); returns the exit
+         * status: 0, or 1 when the run failed or the JSON file cannot be written (one line on stderr says so).
+         *
+         * @param failure why the run failed; null when it did not
          */
-        boolean print(CommandSpec spec, String table, String jsonReport) {
+        int print(CommandSpec spec, String table, String jsonReport, String failure) {
             PrintWriter out = spec.commandLine().getOut();
             out.println(format == Format.JSON ? jsonReport : table);
             out.flush();
-            if (json == null) {
-                return true;
+            boolean written = json == null || write(spec, jsonReport);
+            if (failure != null) {
+                spec.commandLine().getErr().println("load: FAILED: " + failure);
             }
+            return written && failure == null ? 0 : LoadCli.EXIT_FAILED;
+        }
+
+        private boolean write(CommandSpec spec, String jsonReport) {
             try {
                 Files.writeString(json, jsonReport + System.lineSeparator(), StandardCharsets.UTF_8);
                 return true;

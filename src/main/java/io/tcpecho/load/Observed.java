@@ -21,6 +21,8 @@ record Observed(Kind kind, long atByte, long sent, long afterMillis, boolean hal
         CORRUPTED,
         /** More bytes back than were sent. */
         TOO_MUCH,
+        /** The server's line refusing a fault selection (a bad first line, a bad SNI label) instead of the echo. */
+        SELECTION_REFUSED,
         /** TLS failed: a handshake refused, a bad record. */
         TLS,
         /** Anything else: the client's own error. */
@@ -41,6 +43,7 @@ record Observed(Kind kind, long atByte, long sent, long afterMillis, boolean hal
                     + sent + " sent") + ": nothing for " + detail + state();
             case CORRUPTED -> "corrupted at byte " + atByte + when + ": " + detail;
             case TOO_MUCH -> "the server sent " + detail + " bytes more than the client had sent (" + sent + ")";
+            case SELECTION_REFUSED -> "the server refused the fault selection: " + detail;
             case TLS -> "TLS failed" + detailed + " at byte " + atByte + " of " + sent + " sent" + when + state();
             case ERROR -> "client error" + detailed + " at byte " + atByte + when;
         };

@@ -52,7 +52,8 @@ final class SpreadCommand implements Callable<Integer> {
 
     private int connections;
 
-    @Option(names = { "-p", "--parallel" }, defaultValue = "1", description = "Connections at a time (default: ${DEFAULT-VALUE}).")
+    @Option(names = { "-p", "--parallel" }, paramLabel = "P", defaultValue = "1",
+            description = "Connections at a time (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @Option(names = "--bind", paramLabel = "HOST[:PORT]", converter = BindConverter.class, description = "Local address to connect from; with a port, every "
@@ -60,7 +61,8 @@ final class SpreadCommand implements Callable<Integer> {
     InetSocketAddress bind;
 
     @Option(names = "--expect-pods", paramLabel = "N", defaultValue = "0",
-            description = "Pods behind the target: those that answer none count as 0 in the evenness (default: as many as answer).")
+            description = "Pods behind the target: the run fails unless that many answer, and those that answer none count "
+                    + "as 0 in the evenness (default: as many as answer).")
     int expectedPods;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -83,8 +85,7 @@ final class SpreadCommand implements Callable<Integer> {
             pool.shutdown();
             pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
         }
-        boolean printed = output.print(spec, report.table(), report.json());
-        return printed && report.ok() ? 0 : LoadCli.EXIT_FAILED;
+        return output.print(spec, report.table(), report.json(), report.failure());
     }
 
     private void validate() {
@@ -96,10 +97,10 @@ final class SpreadCommand implements Callable<Integer> {
         }
         connections = connectionsOption != null ? connectionsOption
                 : connectionsByTheOldName != null ? connectionsByTheOldName : DEFAULT_CONNECTIONS;
-        if (connections <= 0 || parallel <= 0 || timeoutNanos <= 0 || expectedPods < 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--connections, --parallel and --timeout must be positive, --expect-pods not negative");
-        }
+        LoadOptions.positive(spec, "--connections", connections);
+        LoadOptions.positive(spec, "--parallel", parallel);
+        LoadOptions.positive(spec, "--timeout", timeoutNanos);
+        LoadOptions.notNegative(spec, "--expect-pods", expectedPods);
         if (bind != null && bind.getPort() != 0 && parallel != 1) {
             throw new ParameterException(spec.commandLine(), "--bind with a port reuses it: it needs --parallel 1");
         }
@@ -107,16 +108,23 @@ final class SpreadCommand implements Callable<Integer> {
 
     private void ask(SpreadReport report) {
         int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        // What failed, in the words of the report: the exceptions alone do not say which step threw them.
+        String connecting = "cannot connect to " + LoadOptions.text(target);
+        String step = bind == null ? connecting : "cannot bind " + LoadOptions.text(bind);
         try (Socket socket = new Socket()) {
             if (bind != null) {
                 socket.setReuseAddress(true);
                 socket.bind(bind);
             }
+            step = connecting;
             long began = System.nanoTime();
             socket.connect(target, timeoutMillis);
             long connected = System.nanoTime() - began;
+            step = "no answer from " + LoadOptions.text(target);
             socket.setSoTimeout(timeoutMillis);
-            JsonObject answer = new JsonObject(readAnswer(socket.getInputStream()));
+            String text = readAnswer(socket.getInputStream());
+            step = "not a whoami answer";
+            JsonObject answer = new JsonObject(text);
             String pod = answer.getString("pod");
             if (pod == null) {
                 report.failed("an answer without a pod: " + answer.encode());
@@ -126,7 +134,7 @@ final class SpreadCommand implements Callable<Integer> {
             report.answered(pod, connected, host(answer.getString("client")),
                     proxy == null ? "none" : "v" + proxy.getInteger("version"));
         } catch (IOException | DecodeException | ClassCastException e) {
-            report.failed(e.toString());
+            report.failed(step + ": " + LoadRun.describe(e));
         }
     }
 

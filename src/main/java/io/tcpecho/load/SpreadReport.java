@@ -50,7 +50,36 @@ final class SpreadReport {
     }
 
     synchronized boolean ok() {
-        return failures.isEmpty();
+        return failure() == null;
+    }
+
+    /**
+     * Why the run failed: connections that got no answer, pods other than {@code --expect-pods} that answered; null
+     * when it did not. Without a single answer, only why the connections failed: a count of pods says nothing then.
+     */
+    synchronized String failure() {
+        List<String> reasons = new ArrayList<>();
+        if (!failures.isEmpty()) {
+            reasons.add(plural(failures.size(), "connection") + " failed, first: " + failures.get(0));
+        }
+        if (!connectByPod.isEmpty() && expectedPods > 0 && connectByPod.size() != expectedPods) {
+            reasons.add(podsAnswered());
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons);
+    }
+
+    /** {@code 3 pods answered}, {@code 1 of 3 expected pods answered}, {@code 4 pods answered, 3 expected}. */
+    private String podsAnswered() {
+        int pods = connectByPod.size();
+        if (expectedPods == 0 || pods == expectedPods) {
+            return plural(pods, "pod") + " answered";
+        }
+        return pods < expectedPods ? pods + " of " + expectedPods + " expected pods answered"
+                : plural(pods, "pod") + " answered, " + expectedPods + " expected";
+    }
+
+    private static String plural(long count, String thing) {
+        return count + " " + thing + (count == 1 ? "" : "s");
     }
 
     /** Connections per pod, with a 0 for each expected pod that did not answer. */
@@ -87,31 +116,39 @@ final class SpreadReport {
         return counts.length == 0 || mean == 0 ? Double.NaN : Math.sqrt(variance / counts.length) / mean;
     }
 
-    /** Pearson's statistic against equal shares, and its p-value with pods - 1 degrees of freedom; NaN for one pod. */
+    /**
+     * Pearson's statistic against equal shares, and its p-value with pods - 1 degrees of freedom; NaN for one pod, and
+     * for none answering.
+     */
     static double[] chiSquare(long[] counts) {
-        if (counts.length < 2) {
-            return new double[] { Double.NaN, Double.NaN };
-        }
-        double[] even = new double[counts.length];
         long total = 0;
         for (long count : counts) {
             total += count;
         }
+        if (counts.length < 2 || total == 0) {
+            return new double[] { Double.NaN, Double.NaN };
+        }
+        double[] even = new double[counts.length];
         Arrays.fill(even, (double) total / counts.length);
         ChiSquareTest test = new ChiSquareTest();
         return new double[] { test.chiSquare(even, counts), test.chiSquareTest(even, counts) };
     }
 
     synchronized String table() {
+        StringBuilder out = new StringBuilder();
+        String tried = f("%s to %s, %d at a time", plural(connections, "connection"), target, parallel);
+        if (connectByPod.isEmpty()) {
+            row(out, "spread", tried);
+            row(out, "result", "FAILED: " + failure());
+            return out.toString();
+        }
         long[] counts = counts();
         double[] chi = chiSquare(counts);
-        StringBuilder out = new StringBuilder();
-        row(out, "spread", f("%d connections to %s, %d at a time: %d%s pods answered", connections, target, parallel,
-                connectByPod.size(), expectedPods > connectByPod.size() ? " of " + expectedPods + " expected" : ""));
+        row(out, "spread", tried + ": " + podsAnswered());
         out.append(f("  %-40s %11s %7s %12s %12s%n", "pod", "connections", "share", "connect p50", "connect p99"));
         long answered = connectByPod.values().stream().mapToLong(Histogram::getTotalCount).sum();
         connectByPod.forEach((pod, connect) -> out.append(f("  %-40s %11d %6.1f%% %12s %12s%n", pod,
-                connect.getTotalCount(), 100.0 * connect.getTotalCount() / Math.max(1, answered),
+                connect.getTotalCount(), 100.0 * connect.getTotalCount() / answered,
                 micros(connect.getValueAtPercentile(50)), micros(connect.getValueAtPercentile(99)))));
         if (counts.length >= 2) {
             row(out, "evenness", f("max/min %.2f, CV %.3f, chi-square %.2f (%d df), p = %.3f: %s", maxOverMin(counts),
@@ -121,8 +158,7 @@ final class SpreadReport {
             row(out, "evenness", "one pod answered: nothing to compare (--expect-pods counts pods that got none)");
         }
         row(out, "clients", f("as the pods saw them: %s; PROXY protocol: %s", clients, proxy));
-        row(out, "result", ok() ? "OK, every connection answered" : "FAILED: " + failures.size() + " connections, first: "
-                + failures.get(0));
+        row(out, "result", ok() ? "OK, every connection answered" : "FAILED: " + failure());
         return out.toString();
     }
 
@@ -138,7 +174,9 @@ final class SpreadReport {
                 .put("workload", "spread")
                 .put("target", target)
                 .put("ok", ok())
+                .put("failure", failure())
                 .put("connections", connections)
+                .put("expectedPods", expectedPods == 0 ? null : expectedPods)
                 .put("parallel", parallel)
                 .put("answered", connectByPod.values().stream().mapToLong(Histogram::getTotalCount).sum())
                 .put("failures", failures.size())

@@ -65,11 +65,11 @@ final class UdpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rate <= 0 || durationNanos <= 0 || timeoutNanos <= 0 || size < HEADER || size > MAX_SIZE
-                || maxLossPercent < 0 || maxLossPercent > 100) {
-            throw new ParameterException(spec.commandLine(), "--rate, --duration and --timeout must be positive, "
-                    + "--message-size 16 to 65507, --max-loss 0 to 100");
-        }
+        LoadOptions.positive(spec, "--rate", rate);
+        LoadOptions.positive(spec, "--duration", durationNanos);
+        LoadOptions.positive(spec, "--timeout", timeoutNanos);
+        LoadOptions.within(spec, "--message-size", size, HEADER, MAX_SIZE);
+        LoadOptions.within(spec, "--max-loss", maxLossPercent, 0, 100);
         double wanted = durationNanos / 1e9 * rate;
         if (wanted > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "--rate times --duration must be at most 2^31 datagrams");
@@ -91,8 +91,7 @@ final class UdpCommand implements Callable<Integer> {
             }
             receiver.join();
         }
-        boolean printed = output.print(spec, report.table(), report.json());
-        return printed && report.ok() ? 0 : LoadCli.EXIT_FAILED;
+        return output.print(spec, report.table(), report.json(), report.failure());
     }
 
     private void send(DatagramSocket socket, long count) throws IOException {

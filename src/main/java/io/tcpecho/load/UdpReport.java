@@ -61,8 +61,9 @@ final class UdpReport {
         return corrupted == 0 && lossPercent() <= maxLossPercent;
     }
 
-    private String failure() {
-        return corrupted > 0 ? corrupted + " corrupted replies, first: " + firstCorruption
+    /** Why the run failed; null when it did not. */
+    synchronized String failure() {
+        return ok() ? null : corrupted > 0 ? corrupted + " corrupted replies, first: " + firstCorruption
                 : f("%.2f %% lost, more than --max-loss %.2f %%", lossPercent(), maxLossPercent);
     }
 
@@ -79,7 +80,7 @@ final class UdpReport {
                 .put("workload", "udp")
                 .put("target", target)
                 .put("ok", ok())
-                .put("failure", ok() ? null : failure())
+                .put("failure", failure())
                 .put("rate", rate)
                 .put("messageSize", size)
                 .put("sent", sent)

@@ -1,10 +1,13 @@
 package io.tcpecho.load;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import javax.net.ssl.SSLException;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -12,6 +15,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.ByteProcessor;
+import io.tcpecho.fault.FaultRefusals;
 import io.tcpecho.load.Observed.Kind;
 import io.tcpecho.tls.TlsHalfClose;
 
@@ -20,12 +25,16 @@ import io.tcpecho.tls.TlsHalfClose;
  * byte that comes back against the same stream, and turns anything an echo server must not do into a failure of the
  * run, reported with the byte and the time it happened at ({@link Observed}): a byte that differs, more bytes back than
  * were sent, the server's EOF before everything was echoed, a reset, no progress for the stall timeout (which includes
- * a missing EOF after the client's half-close). With {@code --expect}, the fault expected ends the connection as
- * success instead, and a connection that does not meet it fails the run.
+ * a missing EOF after the client's half-close), the server's refusal of a fault selection instead of the echo. With
+ * {@code --expect}, the fault expected ends the connection as success instead, and a connection that does not meet it
+ * fails the run.
  * <p>
  * All methods but {@link #checkStall} run on the connection's event loop.
  */
 abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
+
+    private static final ByteBuf ERROR_LINE = Unpooled.unreleasableBuffer(
+            Unpooled.copiedBuffer(FaultRefusals.ERROR_LINE_PREFIX, StandardCharsets.US_ASCII).asReadOnly());
 
     /** tcp_states.h: what a connection is in once a reset ended it. */
     private static final int TCP_CLOSE = 7;
@@ -87,6 +96,11 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
             if (finished) {
                 return;
             }
+            String refusal = received == 0 ? selectionRefusal(in) : null;
+            if (refusal != null) {
+                observed(Kind.SELECTION_REFUSED, 0, refusal);
+                return;
+            }
             int n = in.readableBytes();
             if (received + n > sent) {
                 observed(Kind.TOO_MUCH, received, String.valueOf(received + n - sent));
@@ -106,6 +120,21 @@ abstract class VerifyingHandler extends ChannelInboundHandlerAdapter {
         } finally {
             in.release();
         }
+    }
+
+    /**
+     * The server's {@code FAULT ERROR <reason>: <what>} line, without its line end, if {@code in} begins with one; else
+     * null. The server writes the line at once, before any echo, so the first read holds its beginning; it is checked
+     * before the pattern, as the line is no corrupted echo and may be longer than what the client has sent.
+     */
+    private static String selectionRefusal(ByteBuf in) {
+        int from = in.readerIndex();
+        int length = ERROR_LINE.readableBytes();
+        if (in.readableBytes() < length || !ByteBufUtil.equals(in, from, ERROR_LINE, 0, length)) {
+            return null;
+        }
+        int end = in.forEachByte(from, in.readableBytes(), ByteProcessor.FIND_CRLF);
+        return in.toString(from, (end < 0 ? in.writerIndex() : end) - from, StandardCharsets.US_ASCII);
     }
 
     @Override

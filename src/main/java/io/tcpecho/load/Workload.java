@@ -28,9 +28,7 @@ abstract class Workload implements Callable<Integer> {
     }
 
     final void positive(String option, long value) {
-        if (value <= 0) {
-            throw new ParameterException(spec.commandLine(), option + " must be positive, got " + value);
-        }
+        LoadOptions.positive(spec, option, value);
     }
 
     @Override
@@ -62,13 +60,7 @@ abstract class Workload implements Callable<Integer> {
                 progress.stop();
             }
         }
-        if (!common.report.print(spec, result.table(), result.json())) {
-            return LoadCli.EXIT_FAILED;
-        }
-        if (!result.ok()) {
-            spec.commandLine().getErr().println("load: FAILED: " + result.failure());
-            return LoadCli.EXIT_FAILED;
-        }
-        return 0;
+        return common.report.print(spec, result.table(), result.json(),
+                result.ok() ? null : String.valueOf(result.failure()));
     }
 }

@@ -136,11 +136,36 @@ class FaultSelectionTest {
         }
     }
 
+    @Test
+    void theLoadClientReportsARefusalAsTheServersReasonNotAsACorruptedEcho() {
+        Outcome badLabel = sni("latency-fast.echo.example.test", "bulk", "-s", "1KiB");
+        assertThat(badLabel.exit()).isEqualTo(1);
+        assertThat(badLabel.err()).contains("load: FAILED: connection 0: the server refused the fault selection: FAULT ERROR "
+                + "invalid: latency='fast' is not a duration such as 500ms, 10s, 2m or 1h\n").doesNotContain("corrupted");
+
+        // The load client sends no FAULT line: its stream's first line is refused, with a line longer than the 16 bytes
+        // pingpong has sent.
+        for (Outcome notALine : List.of(load(server.commandPort(), "bulk", "-s", "4KiB"),
+                load(server.commandPort(), "pingpong", "-c", "1", "-m", "16", "-w", "0s", "-d", "1s"))) {
+            assertThat(notALine.exit()).isEqualTo(1);
+            assertThat(notALine.err()).contains("load: FAILED: connection 0: the server refused the fault selection: "
+                    + "FAULT ERROR malformed: the FAULT line holds a byte that is not printable ASCII\n")
+                    .doesNotContain("corrupted", "more than the client had sent");
+        }
+    }
+
     private Outcome sni(String serverName, String... workload) {
-        List<String> args = new ArrayList<>(List.of(workload));
-        args.addAll(List.of("--target", "127.0.0.1:" + server.tlsPort(), "--tls", "--tls-insecure", "--sni", serverName,
-                "--timeout", "5s", "--progress", "0"));
-        return LoadClient.run(args.toArray(String[]::new));
+        return load(server.tlsPort(), concat(workload, "--tls", "--tls-insecure", "--sni", serverName));
+    }
+
+    private static Outcome load(int port, String... workload) {
+        return LoadClient.run(concat(workload, "--target", "127.0.0.1:" + port, "--timeout", "5s", "--progress", "0"));
+    }
+
+    private static String[] concat(String[] first, String... then) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(then));
+        return all.toArray(String[]::new);
     }
 
     @FunctionalInterface

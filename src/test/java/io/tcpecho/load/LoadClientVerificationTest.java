@@ -100,6 +100,29 @@ class LoadClientVerificationTest {
     }
 
     @Test
+    void anUnknownWorkloadIsNamedWithTheWorkloadsThereAre() {
+        assertUsage("load: unknown workload 'nosuch'; workloads: bulk, pingpong, churn, idle, flood, spread, udp", "nosuch");
+        assertUsage("load: missing workload; workloads: bulk, pingpong, churn, idle, flood, spread, udp (see 'load --help')");
+    }
+
+    @Test
+    void aBadValueIsReportedAloneWithTheConstraintItBreaks() {
+        assertUsage("load udp: --message-size must be 16 to 65507, got 8 (see 'load udp --help')", "udp", "-m", "8");
+        assertUsage("load udp: --max-loss must be 0 to 100, got 100.5 (see 'load udp --help')", "udp", "--max-loss", "100.5");
+        assertUsage("load udp: --rate must be positive, got 0 (see 'load udp --help')", "udp", "-r", "0", "-m", "8");
+        assertUsage("load spread: --parallel must be positive, got 0 (see 'load spread --help')", "spread", "-p", "0");
+        assertUsage("load spread: --expect-pods must not be negative, got -1 (see 'load spread --help')", "spread",
+                "--expect-pods", "-1");
+    }
+
+    private static void assertUsage(String line, String... args) {
+        Outcome outcome = LoadClient.run(args);
+        assertThat(outcome.exit()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(outcome.err()).as(String.join(" ", args)).isEqualTo(line + System.lineSeparator());
+        assertThat(outcome.out()).isEmpty();
+    }
+
+    @Test
     void parsesSizesAndDurations() {
         LoadConverters.SizeConverter sizes = new LoadConverters.SizeConverter();
         assertThat(sizes.convert("64")).isEqualTo(64);

@@ -37,4 +37,24 @@ class SpreadReportTest {
         assertThat(SpreadReport.maxOverMin(report.counts())).isInfinite();
         assertThat(report.table()).contains("2 of 3 expected pods answered").doesNotContain("NaN");
     }
+
+    @Test
+    void podsOtherThanExpectedFailTheRunEitherWay() {
+        SpreadReport fewer = new SpreadReport("lb:8008", 2, 1, 3);
+        fewer.answered("pod-a", 1000, "203.0.113.7", "none");
+        fewer.answered("pod-b", 1000, "203.0.113.7", "none");
+        assertThat(fewer.failure()).isEqualTo("2 of 3 expected pods answered");
+        assertThat(fewer.table()).endsWith("result     FAILED: 2 of 3 expected pods answered\n");
+
+        SpreadReport more = new SpreadReport("lb:8008", 2, 1, 1);
+        more.answered("pod-a", 1000, "203.0.113.7", "none");
+        more.answered("pod-b", 1000, "203.0.113.7", "none");
+        assertThat(more.failure()).isEqualTo("2 pods answered, 1 expected");
+
+        SpreadReport both = new SpreadReport("lb:8008", 2, 1, 2);
+        both.answered("pod-a", 1000, "203.0.113.7", "none");
+        both.failed("no answer from lb:8008: SocketTimeoutException: Read timed out");
+        assertThat(both.failure()).isEqualTo("1 connection failed, first: no answer from lb:8008: SocketTimeoutException: "
+                + "Read timed out; 1 of 2 expected pods answered");
+    }
 }

@@ -48,6 +48,8 @@ class UdpLoadTest {
             assertThat(outcome.exit()).isEqualTo(1);
             assertThat(outcome.out()).contains("echoed     45 (loss 10.00 %)")
                     .contains("FAILED: 5 corrupted replies, first: the reply to datagram 0 differs");
+            assertThat(outcome.err()).as("as every workload says why it failed").isEqualTo("load: FAILED: 5 corrupted replies, "
+                    + "first: the reply to datagram 0 differs from what was sent" + System.lineSeparator());
         }
     }
 
