@@ -33,9 +33,9 @@ final class ChurnWorkload {
         LoadRun.Window window = run.measure(warmupNanos, durationNanos);
         churn.stop = true;
         run.await(churn.slotsDone, 0);
-        // Each connection carries one message: both rates are connections per second.
+        // Each complete connection carries one message; one that met an expected fault (--expect) carried none.
         return result.measured(run, window.elapsedNanos(), window.latencies())
-                .window(window.connections(), window.bytesEchoed(), window.connections());
+                .window(window.messages(), window.bytesEchoed(), window.connections());
     }
 
     private void next() {

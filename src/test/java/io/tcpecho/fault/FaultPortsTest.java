@@ -232,6 +232,7 @@ class FaultPortsTest {
     void aRefusePortResetsEveryConnectionAtAccept() {
         Outcome outcome = load("refuse", "churn", "-c", "4", "-w", "0s", "-d", "500ms", "--expect", "refuse");
         assertThat(outcome.exit()).as(outcome.err()).isZero();
+        assertThat(outcome.out()).as("refused connections carried no message").containsPattern(" 0 messages, [1-9]\\d* connections");
         Outcome unexpected = load("refuse", "churn", "-c", "1", "-w", "0s", "-d", "300ms");
         assertThat(unexpected.err()).contains("refused or reset at accept: reset before any echo");
     }
