@@ -1,7 +1,5 @@
 package io.tcpecho.fault;
 
-import java.util.Optional;
-
 import io.tcpecho.config.EchoConfig;
 
 /**
@@ -14,22 +12,22 @@ public record FaultScenario(String name, int port, FaultSpec faults) {
     /** The scenario's faults as configured, range-checked; {@link FaultSpec.Builder#problems()} says what is wrong. */
     public static FaultSpec.Builder faults(EchoConfig.Scenario scenario) {
         return FaultSpec.builder()
-                .set(FaultKey.LATENCY, scenario.latency())
-                .set(FaultKey.JITTER, scenario.jitter())
-                .set(FaultKey.BANDWIDTH, scenario.bandwidth())
-                .set(FaultKey.SLICER_AVERAGE_SIZE, scenario.slicer().averageSize())
-                .set(FaultKey.SLICER_SIZE_VARIATION, scenario.slicer().sizeVariation())
-                .set(FaultKey.SLICER_DELAY, scenario.slicer().delay())
-                .set(FaultKey.TIMEOUT, scenario.timeout())
-                .set(FaultKey.RESET_AFTER_BYTES, scenario.resetAfterBytes())
-                .set(FaultKey.RESET_PEER, scenario.resetPeer())
-                .set(FaultKey.LIMIT_DATA, scenario.limitData())
-                .set(FaultKey.SLOW_CLOSE, scenario.slowClose())
-                .set(FaultKey.NO_HALF_CLOSE, scenario.noHalfClose())
-                .set(FaultKey.FIRST_BYTE_DELAY, scenario.firstByteDelay())
-                .set(FaultKey.CORRUPT_EVERY, scenario.corruptEvery())
-                .set(FaultKey.REFUSE, scenario.refuse())
-                .set(FaultKey.PROBABILITY, scenario.probability() == 1 ? Optional.empty() : Optional.of(scenario.probability()));
+                .set(Latency.LATENCY, scenario.latency())
+                .set(Latency.JITTER, scenario.jitter())
+                .set(Bandwidth.BANDWIDTH, scenario.bandwidth())
+                .set(Slicer.AVERAGE_SIZE, scenario.slicer().averageSize())
+                .set(Slicer.SIZE_VARIATION, scenario.slicer().sizeVariation())
+                .set(Slicer.DELAY, scenario.slicer().delay())
+                .set(Stall.TIMEOUT, scenario.timeout())
+                .set(ResetAfterBytes.RESET_AFTER_BYTES, scenario.resetAfterBytes())
+                .set(ResetPeer.RESET_PEER, scenario.resetPeer())
+                .set(LimitData.LIMIT_DATA, scenario.limitData())
+                .set(SlowClose.SLOW_CLOSE, scenario.slowClose())
+                .set(NoHalfClose.NO_HALF_CLOSE, scenario.noHalfClose())
+                .set(FirstByteDelay.FIRST_BYTE_DELAY, scenario.firstByteDelay())
+                .set(Corrupt.CORRUPT_EVERY, scenario.corruptEvery())
+                .set(Refuse.REFUSE, scenario.refuse())
+                .set(FaultKey.PROBABILITY, scenario.probability());
     }
 
     /** The configured scenario, which {@code EchoConfigValidator} has checked. */

@@ -3,7 +3,10 @@ package io.tcpecho.fault;
 import io.netty.buffer.ByteBuf;
 
 /** limit-data: echo this many bytes, then FIN; whatever the client sends after is read and dropped. */
-final class LimitData implements Fault {
+public final class LimitData implements Fault {
+
+    public static final FaultKey<Long> LIMIT_DATA = FaultKey.size("limit-data", 0, 1L << 40);
+    static final FaultType TYPE = FaultType.of("truncate", LIMIT_DATA, LimitData::new).counting("truncate");
 
     private final long limit;
     private boolean ended;

@@ -4,7 +4,13 @@ package io.tcpecho.fault;
  * no-half-close: on the client's FIN, closes both directions at once and drops what is still queued, the classic bug
  * of servers that take a half-close for the end of the connection.
  */
-final class NoHalfClose implements Fault {
+public final class NoHalfClose implements Fault {
+
+    public static final FaultKey<Boolean> NO_HALF_CLOSE = FaultKey.flag("no-half-close");
+    static final FaultType TYPE = FaultType.of("no_half_close", NO_HALF_CLOSE, on -> new NoHalfClose()).counting("no_half_close");
+
+    private NoHalfClose() {
+    }
 
     @Override
     public boolean clientEnded(ConnectionFaults connection) {

@@ -6,7 +6,10 @@ import io.netty.buffer.ByteBuf;
  * reset-after-bytes: echo this many bytes, then reset (RST), once the client has them: the kernel discards what it
  * has not sent when it resets, so the reset waits for the client's acknowledgement and the offset is exact.
  */
-final class ResetAfterBytes implements Fault {
+public final class ResetAfterBytes implements Fault {
+
+    public static final FaultKey<Long> RESET_AFTER_BYTES = FaultKey.size("reset-after-bytes", 0, 1L << 40);
+    static final FaultType TYPE = FaultType.of("reset", RESET_AFTER_BYTES, ResetAfterBytes::new).counting("reset");
 
     private final long limit;
     private boolean reset;

@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 
 /** reset-peer: reset (RST) this long after the first byte arrived, dropping whatever is queued then. */
-final class ResetPeer implements Fault {
+public final class ResetPeer implements Fault {
+
+    public static final FaultKey<Duration> RESET_PEER = FaultKey.duration("reset-peer", Duration.ofHours(24));
+    static final FaultType TYPE = FaultType.of("reset", RESET_PEER, ResetPeer::new).counting("reset");
 
     private final long delay;
     private boolean armed;

@@ -9,7 +9,12 @@ import java.util.concurrent.TimeUnit;
  * client leaves (its FIN; a reset closes any connection), so that a client that gave up, or a balancer's health check that
  * connects and closes, holds nothing.
  */
-final class Stall implements Fault {
+public final class Stall implements Fault {
+
+    /** How long the stall lasts before the server's FIN; 0 = never. */
+    public static final FaultKey<Duration> TIMEOUT = FaultKey.duration("timeout", Duration.ofHours(24));
+    static final FaultType TYPE = FaultType.of("stall", TIMEOUT, Stall::new).onlyWithProbability()
+            .counting("stall", "stall_close", "stall_client_left");
 
     private final long timeout;
     /** The stall is over: timed out (the server's FIN is on its way), or the client left. */
