@@ -37,12 +37,6 @@ public final class FaultSpec {
         private final Map<FaultKey<?>, Object> values = new HashMap<>();
         private final List<String> problems = new ArrayList<>();
 
-        /** Sets {@code key} unless {@code value} is empty (unset in the configuration). */
-        public <T> Builder set(FaultKey<T> key, Optional<T> value) {
-            value.ifPresent(v -> set(key, v));
-            return this;
-        }
-
         public <T> Builder set(FaultKey<T> key, T value) {
             if (key.none(value)) {
                 return this; // a flag set to false, a probability of 1: no fault
@@ -66,6 +60,12 @@ public final class FaultSpec {
                 return this;
             }
             return set(key, value);
+        }
+
+        /** A problem found outside the values, such as a key that is none of the faults'. */
+        Builder problem(String problem) {
+            problems.add(problem);
+            return this;
         }
 
         /** The problems found, each naming its key; empty when the spec is good. */

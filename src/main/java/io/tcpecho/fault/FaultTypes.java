@@ -53,7 +53,7 @@ final class FaultTypes {
 
     /** The keys, for messages: {@code latency, jitter, ...}. */
     static String names() {
-        return String.join(", ", KEYS.stream().map(FaultKey::key).toList());
+        return String.join(", ", FaultScenario.keys());
     }
 
     /** Every action the faults count, for the meter's description. */
