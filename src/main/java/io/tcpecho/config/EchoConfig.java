@@ -114,7 +114,7 @@ public interface EchoConfig {
      * Faults on demand: an echo that misbehaves on purpose, for testing how a load balancer, a mesh or a client
      * handles a failing backend. Named scenarios, each on a port of its own (echo.faults.NAME.port and the NAME's
      * faults); and, opt-in, a command port where each connection picks its faults by its first line. The plain echo
-     * port never misbehaves. The keys, their syntax and ranges: io.tcpecho.fault.FaultKey.
+     * port never misbehaves. The keys, their syntax and ranges: io.tcpecho.fault.FaultType.
      */
     interface Faults {
         /** A port where each connection's first line picks its faults ({@code FAULT latency=200ms}); unset = off. */
@@ -137,72 +137,24 @@ public interface EchoConfig {
         Map<String, Scenario> scenarios();
     }
 
-    /** One fault scenario: its port and its faults, which combine. Sizes as 64KiB, 1MiB; durations as 200ms, 1s. */
+    /**
+     * One fault scenario: its port and its faults, which combine. Sizes as 64KiB, 1MiB; durations as 200ms, 1s. The
+     * faults' keys, their syntax and ranges are io.tcpecho.fault.FaultType's, each declared with its fault; they are
+     * read here as written and checked there, at start-up.
+     */
     interface Scenario {
+        String PORT = "port";
+
         /** TCP port of the scenario's listener, on echo.host; 0 = a free port. */
         int port();
 
-        /** Each echoed chunk goes back this long after it was read (plus or minus the jitter); order is kept. */
-        Optional<Duration> latency();
-
-        /** Uniform variation of the latency, at most the latency. */
-        Optional<Duration> jitter();
-
-        /** The echo leaves at most at this many bytes per second. */
-        @WithConverter(Units.ByteSizeConverter.class)
-        Optional<Long> bandwidth();
-
-        Slicer slicer();
-
-        /** Stall: accept, then neither read nor echo; close after this long (0 = never). */
-        Optional<Duration> timeout();
-
-        /** Reset (RST) once this many bytes were echoed. */
-        @WithConverter(Units.ByteSizeConverter.class)
-        Optional<Long> resetAfterBytes();
-
-        /** Reset (RST) this long after the first byte arrived. */
-        Optional<Duration> resetPeer();
-
-        /** Echo this many bytes, then FIN; the rest is read and dropped. */
-        @WithConverter(Units.ByteSizeConverter.class)
-        Optional<Long> limitData();
-
-        /** After the client's FIN and the whole echo, wait this long before the server's FIN. */
-        Optional<Duration> slowClose();
-
-        /** On the client's FIN, close both directions at once, dropping what is queued (the classic bug). */
-        @WithDefault("false")
-        boolean noHalfClose();
-
-        /** Hold the first echoed byte this long after it was read. */
-        Optional<Duration> firstByteDelay();
-
-        /** Flip one bit in every this many echoed bytes. */
-        @WithConverter(Units.ByteSizeConverter.class)
-        Optional<Long> corruptEvery();
-
-        /** Close each connection (RST) right after accept. */
-        @WithDefault("false")
-        boolean refuse();
-
-        /** The chance that a connection gets these faults, drawn once at its start; the others get the plain echo. */
-        @WithDefault("1")
-        double probability();
-
-        /** The echo in small writes with gaps between them. */
-        interface Slicer {
-            /** Average size of the writes; sets the slicer on. */
-            @WithConverter(Units.ByteSizeConverter.class)
-            Optional<Long> averageSize();
-
-            /** Uniform variation of the size, less than the average. */
-            @WithConverter(Units.ByteSizeConverter.class)
-            Optional<Long> sizeVariation();
-
-            /** The gap between two writes. */
-            Optional<Duration> delay();
-        }
+        /**
+         * Every echo.faults.NAME.* value as written, the port's too, by key. An environment variable's key comes with
+         * dots for its dashes ({@code ECHO_FAULTS_SLOW_RESET_AFTER_BYTES} as {@code reset.after.bytes}) unless another
+         * source spells the key.
+         */
+        @WithParentName
+        Map<String, String> values();
     }
 
     /**

@@ -84,12 +84,4 @@ public final class Units {
         }
         return bytes + units[unit];
     }
-
-    /** For the configuration: sizes in the same syntax (SmallRye converter). */
-    public static final class ByteSizeConverter implements org.eclipse.microprofile.config.spi.Converter<Long> {
-        @Override
-        public Long convert(String value) {
-            return value.isBlank() ? null : bytes(value);
-        }
-    }
 }

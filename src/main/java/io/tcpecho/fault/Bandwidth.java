@@ -8,7 +8,10 @@ import java.util.List;
  * Toxiproxy sends it), so that no window of time sees more than its rate and one slice. What waits counts against the
  * connection's write queue, so a fast client is slowed by the normal read pause, not by memory.
  */
-final class Bandwidth implements Fault {
+public final class Bandwidth implements Fault {
+
+    public static final FaultKey<Long> BANDWIDTH = FaultKey.rate("bandwidth", 1, 10L << 30);
+    static final FaultType TYPE = FaultType.of("bandwidth", BANDWIDTH, Bandwidth::new);
 
     private static final int MAX_SLICE = 64 * 1024;
 

@@ -1,6 +1,5 @@
 package io.tcpecho.fault;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -30,7 +29,7 @@ public final class ConnectionFaults {
         this.scenario = scenario;
         this.spec = spec;
         this.metrics = metrics;
-        this.faults = units(spec);
+        this.faults = spec.units();
     }
 
     /** The faults for a new connection of {@code scenario}, or null when it gets the plain echo (counted as spared). */
@@ -45,39 +44,6 @@ public final class ConnectionFaults {
         }
         metrics.chosen(scenario, spec.faults());
         return new ConnectionFaults(scenario, spec, metrics);
-    }
-
-    /** Content faults first (what leaves), so that a corruption is counted only on bytes that do leave. */
-    private static List<Fault> units(FaultSpec spec) {
-        List<Fault> units = new ArrayList<>();
-        if (spec.has(FaultKey.REFUSE)) {
-            units.add(new Refuse());
-        }
-        if (spec.has(FaultKey.TIMEOUT)) {
-            units.add(new Stall(spec.duration(FaultKey.TIMEOUT)));
-        }
-        spec.bytes(FaultKey.LIMIT_DATA).ifPresent(limit -> units.add(new LimitData(limit)));
-        spec.bytes(FaultKey.RESET_AFTER_BYTES).ifPresent(limit -> units.add(new ResetAfterBytes(limit)));
-        if (spec.has(FaultKey.RESET_PEER)) {
-            units.add(new ResetPeer(spec.duration(FaultKey.RESET_PEER)));
-        }
-        spec.bytes(FaultKey.CORRUPT_EVERY).ifPresent(every -> units.add(new Corrupt(every)));
-        if (spec.has(FaultKey.LATENCY)) {
-            units.add(new Latency(spec.duration(FaultKey.LATENCY), spec.duration(FaultKey.JITTER)));
-        }
-        if (spec.has(FaultKey.FIRST_BYTE_DELAY)) {
-            units.add(new FirstByteDelay(spec.duration(FaultKey.FIRST_BYTE_DELAY)));
-        }
-        spec.bytes(FaultKey.SLICER_AVERAGE_SIZE).ifPresent(average -> units.add(new Slicer(average,
-                spec.bytes(FaultKey.SLICER_SIZE_VARIATION).orElse(0), spec.duration(FaultKey.SLICER_DELAY))));
-        spec.bytes(FaultKey.BANDWIDTH).ifPresent(rate -> units.add(new Bandwidth(rate)));
-        if (spec.has(FaultKey.SLOW_CLOSE)) {
-            units.add(new SlowClose(spec.duration(FaultKey.SLOW_CLOSE)));
-        }
-        if (spec.has(FaultKey.NO_HALF_CLOSE)) {
-            units.add(new NoHalfClose());
-        }
-        return units;
     }
 
     /**

@@ -1,12 +1,18 @@
 package io.tcpecho.fault;
 
 import io.netty.buffer.ByteBuf;
+import io.tcpecho.fault.Expectation.Ending;
 
 /**
  * corrupt-every: flips the lowest bit of every N-th echoed byte (offsets N-1, 2N-1, ...), so that a client can tell
  * exactly where; counted as bit flips.
  */
-final class Corrupt implements Fault {
+public final class Corrupt implements Fault {
+
+    public static final FaultKey<Long> CORRUPT_EVERY = FaultKey.size("corrupt-every", 1, 1L << 40);
+    static final FaultType TYPE = FaultType.of("corrupt", CORRUPT_EVERY, Corrupt::new).counting("bit_flip")
+            .expecting(CORRUPT_EVERY, every -> Expectation.ending("first corruption at byte " + (every - 1),
+                    (ending, atByte, afterMillis) -> ending == Ending.CORRUPTED && atByte == every - 1));
 
     private final long every;
 

@@ -1,34 +1,22 @@
 package io.tcpecho.fault;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 import io.tcpecho.config.Units;
 
 /**
- * The fault vocabulary, Toxiproxy's names in the project's syntax: each key, the fault it belongs to, what its value
- * is and the range it must be in. The configuration, the command port and SNI labels all read their values here, so
- * that a value means the same and is refused with the same words wherever it is written.
+ * A key of the fault vocabulary, Toxiproxy's names in the project's syntax: what its value is and the range it must be
+ * in. Each fault declares its keys in its own file ({@link FaultType}); the configuration, the command port and SNI
+ * labels all read values through them, so that a value means the same and is refused with the same words wherever it
+ * is written.
+ *
+ * @param <T> the value's type: {@link Duration}, {@link Long} (sizes and rates), {@link Boolean} or {@link Double}
  */
-public enum FaultKey {
-    LATENCY("latency", "latency", Kind.DURATION, 0, Duration.ofMinutes(10).toNanos()),
-    JITTER("jitter", "latency", Kind.DURATION, 0, Duration.ofMinutes(10).toNanos()),
-    BANDWIDTH("bandwidth", "bandwidth", Kind.RATE, 1, 10L << 30),
-    SLICER_AVERAGE_SIZE("slicer.average-size", "slicer", Kind.SIZE, 1, 1 << 20),
-    SLICER_SIZE_VARIATION("slicer.size-variation", "slicer", Kind.SIZE, 0, 1 << 20),
-    SLICER_DELAY("slicer.delay", "slicer", Kind.DURATION, 0, Duration.ofMinutes(1).toNanos()),
-    TIMEOUT("timeout", "stall", Kind.DURATION, 0, Duration.ofHours(24).toNanos()),
-    RESET_AFTER_BYTES("reset-after-bytes", "reset", Kind.SIZE, 0, 1L << 40),
-    RESET_PEER("reset-peer", "reset", Kind.DURATION, 0, Duration.ofHours(24).toNanos()),
-    LIMIT_DATA("limit-data", "truncate", Kind.SIZE, 0, 1L << 40),
-    SLOW_CLOSE("slow-close", "slow_close", Kind.DURATION, 0, Duration.ofMinutes(10).toNanos()),
-    NO_HALF_CLOSE("no-half-close", "no_half_close", Kind.FLAG, 0, 1),
-    FIRST_BYTE_DELAY("first-byte-delay", "slow_start", Kind.DURATION, 0, Duration.ofMinutes(10).toNanos()),
-    CORRUPT_EVERY("corrupt-every", "corrupt", Kind.SIZE, 1, 1L << 40),
-    REFUSE("refuse", "refuse", Kind.FLAG, 0, 1),
-    PROBABILITY("probability", null, Kind.FRACTION, 0, 1);
+public final class FaultKey<T> {
+
+    /** The chance that a connection gets its faults, drawn once at its start: no fault itself, so every fault's key. */
+    public static final FaultKey<Double> PROBABILITY = new FaultKey<>("probability", Kind.FRACTION, Double.class, 0, 1);
 
     /** What a key's value is. */
     enum Kind {
@@ -36,17 +24,37 @@ public enum FaultKey {
     }
 
     private final String key;
-    private final String fault;
     private final Kind kind;
+    private final Class<T> type;
     private final long min;
     private final long max;
 
-    FaultKey(String key, String fault, Kind kind, long min, long max) {
+    private FaultKey(String key, Kind kind, Class<T> type, long min, long max) {
         this.key = key;
-        this.fault = fault;
         this.kind = kind;
+        this.type = type;
         this.min = min;
         this.max = max;
+    }
+
+    /** A duration from 0 to {@code max}. */
+    static FaultKey<Duration> duration(String key, Duration max) {
+        return new FaultKey<>(key, Kind.DURATION, Duration.class, 0, max.toNanos());
+    }
+
+    /** A size in bytes ({@code 64KiB}). */
+    static FaultKey<Long> size(String key, long min, long max) {
+        return new FaultKey<>(key, Kind.SIZE, Long.class, min, max);
+    }
+
+    /** Bytes per second, written as a size ({@code 1MiB}). */
+    static FaultKey<Long> rate(String key, long min, long max) {
+        return new FaultKey<>(key, Kind.RATE, Long.class, min, max);
+    }
+
+    /** {@code true} turns the fault on; {@code false} is no fault. */
+    static FaultKey<Boolean> flag(String key) {
+        return new FaultKey<>(key, Kind.FLAG, Boolean.class, 0, 1);
     }
 
     /** The key as written: {@code latency}, {@code slicer.average-size}. */
@@ -54,17 +62,17 @@ public enum FaultKey {
         return key;
     }
 
-    /** The fault it configures, the {@code fault} label of the metrics; null for probability, which is no fault. */
-    public String fault() {
-        return fault;
-    }
-
     Kind kind() {
         return kind;
     }
 
-    public static Optional<FaultKey> named(String key) {
-        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    T cast(Object value) {
+        return type.cast(value);
+    }
+
+    /** Whether {@code value} means no fault (a flag set to false, a probability of 1), and so is as good as unset. */
+    boolean none(T value) {
+        return kind == Kind.FLAG && Boolean.FALSE.equals(value) || kind == Kind.FRACTION && Double.valueOf(1).equals(value);
     }
 
     /**
@@ -73,7 +81,7 @@ public enum FaultKey {
      *
      * @throws IllegalArgumentException saying what is wrong
      */
-    Object parse(String text) {
+    T parse(String text) {
         Object value = switch (kind) {
             case DURATION -> Units.duration(text);
             case SIZE, RATE -> Units.bytes(text);
@@ -90,15 +98,15 @@ public enum FaultKey {
                 }
             }
         };
-        String problem = check(value);
+        String problem = check(cast(value));
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return value;
+        return cast(value);
     }
 
     /** Why {@code value} is out of this key's range, or null. */
-    String check(Object value) {
+    String check(T value) {
         boolean inRange = switch (kind) {
             case DURATION -> !((Duration) value).isNegative() && ((Duration) value).toNanos() >= min
                     && ((Duration) value).toNanos() <= max;
@@ -106,11 +114,11 @@ public enum FaultKey {
             case FRACTION -> (Double) value >= 0 && (Double) value <= 1;
             case FLAG -> true;
         };
-        return inRange ? null : "%s is out of range; allowed: %s to %s".formatted(format(value), format(min), format(max));
+        return inRange ? null : "%s is out of range; allowed: %s to %s".formatted(format(value), bound(min), bound(max));
     }
 
     /** A value written back in the syntax it is read in. */
-    String format(Object value) {
+    String format(T value) {
         return switch (kind) {
             case DURATION -> Units.formatDuration((Duration) value);
             case SIZE -> Units.formatBytes((Long) value);
@@ -119,11 +127,16 @@ public enum FaultKey {
         };
     }
 
-    private String format(long bound) {
+    private String bound(long bound) {
         return switch (kind) {
             case DURATION -> Units.formatDuration(Duration.ofNanos(bound));
-            case SIZE, RATE -> format((Object) bound);
+            case SIZE, RATE -> format(cast(bound));
             case FRACTION, FLAG -> String.valueOf(bound);
         };
+    }
+
+    @Override
+    public String toString() {
+        return key;
     }
 }

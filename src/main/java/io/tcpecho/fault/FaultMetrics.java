@@ -56,11 +56,10 @@ public class FaultMetrics {
                 .tags("scenario", scenario).register(registry));
     }
 
-    /** What a fault did: reset, truncate, bit_flip, refuse, stall, stall_close, stall_client_left, slow_close, no_half_close. */
+    /** What a fault did: one of the actions its {@link FaultType} declares. */
     void acted(String scenario, String action, long times) {
         counters.computeIfAbsent("a/" + scenario + "/" + action, key -> Counter.builder("echo.fault.actions")
-                .description("What faults did, by scenario and action: reset, truncate, bit_flip, refuse, stall, "
-                        + "stall_close, stall_client_left, slow_close, no_half_close")
+                .description("What faults did, by scenario and action: " + String.join(", ", FaultTypes.actions()))
                 .tags("scenario", scenario, "action", action).register(registry)).increment(times);
     }
 

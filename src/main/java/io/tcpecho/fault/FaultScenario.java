@@ -1,6 +1,8 @@
 package io.tcpecho.fault;
 
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.tcpecho.config.EchoConfig;
 
@@ -11,25 +13,25 @@ import io.tcpecho.config.EchoConfig;
  */
 public record FaultScenario(String name, int port, FaultSpec faults) {
 
-    /** The scenario's faults as configured, range-checked; {@link FaultSpec.Builder#problems()} says what is wrong. */
+    /**
+     * The scenario's faults as configured, read with the command port's syntax and checks; {@link
+     * FaultSpec.Builder#problems()} says what is wrong, a key that is no fault's too.
+     */
     public static FaultSpec.Builder faults(EchoConfig.Scenario scenario) {
-        return FaultSpec.builder()
-                .set(FaultKey.LATENCY, scenario.latency())
-                .set(FaultKey.JITTER, scenario.jitter())
-                .set(FaultKey.BANDWIDTH, scenario.bandwidth())
-                .set(FaultKey.SLICER_AVERAGE_SIZE, scenario.slicer().averageSize())
-                .set(FaultKey.SLICER_SIZE_VARIATION, scenario.slicer().sizeVariation())
-                .set(FaultKey.SLICER_DELAY, scenario.slicer().delay())
-                .set(FaultKey.TIMEOUT, scenario.timeout())
-                .set(FaultKey.RESET_AFTER_BYTES, scenario.resetAfterBytes())
-                .set(FaultKey.RESET_PEER, scenario.resetPeer())
-                .set(FaultKey.LIMIT_DATA, scenario.limitData())
-                .set(FaultKey.SLOW_CLOSE, scenario.slowClose())
-                .set(FaultKey.NO_HALF_CLOSE, scenario.noHalfClose())
-                .set(FaultKey.FIRST_BYTE_DELAY, scenario.firstByteDelay())
-                .set(FaultKey.CORRUPT_EVERY, scenario.corruptEvery())
-                .set(FaultKey.REFUSE, scenario.refuse())
-                .set(FaultKey.PROBABILITY, scenario.probability() == 1 ? Optional.empty() : Optional.of(scenario.probability()));
+        FaultSpec.Builder faults = FaultSpec.builder();
+        for (Map.Entry<String, String> entry : new TreeMap<>(scenario.values()).entrySet()) {
+            if (entry.getKey().equals(EchoConfig.Scenario.PORT)) {
+                continue;
+            }
+            FaultTypes.configured(entry.getKey()).ifPresentOrElse(key -> faults.parse(key, entry.getValue()),
+                    () -> faults.problem("%s is no fault's key; the keys: %s".formatted(entry.getKey(), FaultTypes.names())));
+        }
+        return faults;
+    }
+
+    /** Every key a scenario may set besides its port, as written: {@code latency}, {@code slicer.average-size} ... */
+    public static List<String> keys() {
+        return FaultTypes.KEYS.stream().map(FaultKey::key).toList();
     }
 
     /** The configured scenario, which {@code EchoConfigValidator} has checked. */

@@ -1,6 +1,5 @@
 package io.tcpecho.fault;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -26,8 +25,8 @@ public final class FaultSelection {
     static final int MAX_LABEL = 63;
     static final String COMMAND = "FAULT";
     /** Keys as a label writes them, longest first, so that {@code reset-after-bytes} is not read as {@code reset...}. */
-    private static final List<FaultKey> BY_LABEL_LENGTH = Arrays.stream(FaultKey.values())
-            .sorted(Comparator.comparingInt((FaultKey k) -> labelName(k).length()).reversed()).toList();
+    private static final List<FaultKey<?>> BY_LABEL_LENGTH = FaultTypes.KEYS.stream()
+            .sorted(Comparator.comparingInt((FaultKey<?> k) -> labelName(k).length()).reversed()).toList();
 
     private FaultSelection() {
     }
@@ -59,7 +58,7 @@ public final class FaultSelection {
         FaultSpec.Builder faults = FaultSpec.builder();
         for (String pair : Arrays.copyOfRange(words, 1, words.length)) {
             int equals = pair.indexOf('=');
-            Optional<FaultKey> key = equals < 0 ? Optional.empty() : FaultKey.named(pair.substring(0, equals));
+            Optional<FaultKey<?>> key = equals < 0 ? Optional.empty() : FaultTypes.key(pair.substring(0, equals));
             if (key.isEmpty()) {
                 throw new Refused("malformed", "'%s' is not key=value with a key of %s".formatted(pair, keys()));
             }
@@ -83,21 +82,21 @@ public final class FaultSelection {
         FaultSpec.Builder faults = FaultSpec.builder();
         int at = 0;
         while (at < label.length()) {
-            FaultKey key = startsWith(label, at);
+            FaultKey<?> key = startsWith(label, at);
             if (key == null) {
                 throw new Refused("malformed", "'%s' in '%s' is not a fault of %s".formatted(label.substring(at), label, keys()));
             }
             at += labelName(key).length();
             if (key.kind() == FaultKey.Kind.FLAG) {
-                faults.set(key, Boolean.TRUE);
+                faults.parse(key, "true");
             } else {
                 if (at >= label.length() || label.charAt(at) != '-') {
                     throw new Refused("malformed", "%s in '%s' has no value".formatted(labelName(key), label));
                 }
                 int end = label.indexOf('-', at + 1);
                 String value = label.substring(at + 1, end < 0 ? label.length() : end);
-                if (key.kind() == FaultKey.Kind.FRACTION) {
-                    fraction(faults, key, value);
+                if (key == FaultKey.PROBABILITY) {
+                    probability(faults, value);
                 } else {
                     faults.parse(key, value);
                 }
@@ -111,12 +110,12 @@ public final class FaultSelection {
     }
 
     /** A probability in a label: a percentage, since a dot would end the label. */
-    private static void fraction(FaultSpec.Builder faults, FaultKey key, String value) throws Refused {
+    private static void probability(FaultSpec.Builder faults, String value) throws Refused {
         if (!value.endsWith("pct")) {
             throw new Refused("malformed", "probability in a server name is a percentage such as probability-25pct");
         }
         try {
-            faults.set(key, Double.parseDouble(value.substring(0, value.length() - 3)) / 100);
+            faults.set(FaultKey.PROBABILITY, Double.parseDouble(value.substring(0, value.length() - 3)) / 100);
         } catch (NumberFormatException e) {
             throw new Refused("malformed", "'%s' is not a percentage such as 25pct".formatted(value));
         }
@@ -131,8 +130,8 @@ public final class FaultSelection {
     }
 
     /** The key whose label name starts {@code label} at {@code at} and ends there or at a '-'; null if none. */
-    private static FaultKey startsWith(String label, int at) {
-        for (FaultKey key : BY_LABEL_LENGTH) {
+    private static FaultKey<?> startsWith(String label, int at) {
+        for (FaultKey<?> key : BY_LABEL_LENGTH) {
             String name = labelName(key);
             if (label.startsWith(name, at) && (label.length() == at + name.length() || label.charAt(at + name.length()) == '-')) {
                 return key;
@@ -141,15 +140,11 @@ public final class FaultSelection {
         return null;
     }
 
-    private static String labelName(FaultKey key) {
+    private static String labelName(FaultKey<?> key) {
         return key.key().replace('.', '-');
     }
 
     private static String keys() {
-        List<String> names = new ArrayList<>();
-        for (FaultKey key : FaultKey.values()) {
-            names.add(key.key());
-        }
-        return String.join(", ", names);
+        return FaultTypes.names();
     }
 }

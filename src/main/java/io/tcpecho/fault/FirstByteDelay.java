@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 /** first-byte-delay: the first echoed byte leaves this long after it was read; everything after waits behind it. */
-final class FirstByteDelay implements Fault {
+public final class FirstByteDelay implements Fault {
+
+    public static final FaultKey<Duration> FIRST_BYTE_DELAY = FaultKey.duration("first-byte-delay", Duration.ofMinutes(10));
+    static final FaultType TYPE = FaultType.of("slow_start", FIRST_BYTE_DELAY, FirstByteDelay::new);
 
     private final long delay;
     private boolean done;

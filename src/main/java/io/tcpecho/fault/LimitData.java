@@ -1,9 +1,15 @@
 package io.tcpecho.fault;
 
 import io.netty.buffer.ByteBuf;
+import io.tcpecho.fault.Expectation.Ending;
 
 /** limit-data: echo this many bytes, then FIN; whatever the client sends after is read and dropped. */
-final class LimitData implements Fault {
+public final class LimitData implements Fault {
+
+    public static final FaultKey<Long> LIMIT_DATA = FaultKey.size("limit-data", 0, 1L << 40);
+    static final FaultType TYPE = FaultType.of("truncate", LIMIT_DATA, LimitData::new).counting("truncate")
+            .expecting(LIMIT_DATA, limit -> Expectation.ending("EOF at byte " + limit,
+                    (ending, atByte, afterMillis) -> ending == Ending.EOF && atByte == limit));
 
     private final long limit;
     private boolean ended;

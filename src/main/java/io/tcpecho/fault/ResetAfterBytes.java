@@ -1,12 +1,18 @@
 package io.tcpecho.fault;
 
 import io.netty.buffer.ByteBuf;
+import io.tcpecho.fault.Expectation.Ending;
 
 /**
  * reset-after-bytes: echo this many bytes, then reset (RST), once the client has them: the kernel discards what it
  * has not sent when it resets, so the reset waits for the client's acknowledgement and the offset is exact.
  */
-final class ResetAfterBytes implements Fault {
+public final class ResetAfterBytes implements Fault {
+
+    public static final FaultKey<Long> RESET_AFTER_BYTES = FaultKey.size("reset-after-bytes", 0, 1L << 40);
+    static final FaultType TYPE = FaultType.of("reset", RESET_AFTER_BYTES, ResetAfterBytes::new).counting("reset")
+            .expecting(RESET_AFTER_BYTES, bytes -> Expectation.ending("reset at byte " + bytes,
+                    (ending, atByte, afterMillis) -> ending == Ending.RESET && atByte == bytes));
 
     private final long limit;
     private boolean reset;

@@ -4,9 +4,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.tcpecho.fault.Expectation.Ending;
 
 /** reset-peer: reset (RST) this long after the first byte arrived, dropping whatever is queued then. */
-final class ResetPeer implements Fault {
+public final class ResetPeer implements Fault {
+
+    public static final FaultKey<Duration> RESET_PEER = FaultKey.duration("reset-peer", Duration.ofHours(24));
+    static final FaultType TYPE = FaultType.of("reset", RESET_PEER, ResetPeer::new).counting("reset")
+            .expecting(RESET_PEER, delay -> Expectation.ending("reset at least " + RESET_PEER.format(delay) + " after connecting",
+                    (ending, atByte, afterMillis) -> ending == Ending.RESET && afterMillis >= delay.toMillis()));
 
     private final long delay;
     private boolean armed;

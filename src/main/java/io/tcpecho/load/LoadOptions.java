@@ -69,8 +69,9 @@ final class LoadOptions {
         long timeoutNanos;
 
         @Option(names = "--expect", paramLabel = "FAULT[=VALUE]", converter = FaultExpectation.Converter.class,
+                completionCandidates = FaultExpectation.Faults.class,
                 description = "A fault every connection must meet, as the server's fault port is configured: "
-                        + FaultExpectation.SUPPORTED + ". The run passes when every connection ends so, and fails when "
+                        + "${COMPLETION-CANDIDATES}. The run passes when every connection ends so, and fails when "
                         + "one does not (bulk, churn and pingpong).")
         FaultExpectation expect;
 

@@ -20,6 +20,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.fault.FaultScenario;
 
 /**
  * What the deployment files must agree with, read from the application itself: its {@code echo.*} settings
@@ -47,18 +48,26 @@ final class ApplicationFacts {
             }
             String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
             if (method.isAnnotationPresent(WithParentName.class) && method.getReturnType() == Map.class) {
-                // Named groups (echo.faults.NAME.*): the name is any one segment of the variable.
                 Type group = ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[1];
-                collect((Class<?>) group, prefix + ".*", settings);
+                if (group == String.class) {
+                    // A scenario's values as written (echo.faults.NAME.*): its keys are the faults'.
+                    FaultScenario.keys().forEach(fault -> settings.put(variable(prefix + "." + fault), Optional.empty()));
+                } else {
+                    // Named groups (echo.faults.NAME.*): the name is any one segment of the variable.
+                    collect((Class<?>) group, prefix + ".*", settings);
+                }
             } else if (method.getReturnType().isInterface()
                     && method.getReturnType().getName().startsWith(EchoConfig.class.getName() + "$")) {
                 collect(method.getReturnType(), key, settings);
             } else {
                 WithDefault fallback = method.getAnnotation(WithDefault.class);
-                settings.put(key.replaceAll("[^a-zA-Z0-9*]", "_").toUpperCase(),
-                        Optional.ofNullable(fallback).map(WithDefault::value));
+                settings.put(variable(key), Optional.ofNullable(fallback).map(WithDefault::value));
             }
         }
+    }
+
+    private static String variable(String key) {
+        return key.replaceAll("[^a-zA-Z0-9*]", "_").toUpperCase();
     }
 
     /** Whether the application reads {@code variable}: one of {@link #echoSettings()}, a name in place of a {@code *}. */

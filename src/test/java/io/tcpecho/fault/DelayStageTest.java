@@ -22,7 +22,7 @@ class DelayStageTest {
     private static final Duration LATENCY = Duration.ofMillis(50);
 
     private final EmbeddedChannel channel = new EmbeddedChannel(new DelayStage(List.of(new Latency(LATENCY, Duration.ZERO)),
-            ConnectionFaults.choose("test", FaultSpec.builder().parse(FaultKey.LATENCY, "50ms").build(),
+            ConnectionFaults.choose("test", FaultSpec.builder().parse(Latency.LATENCY, "50ms").build(),
                     new FaultMetrics(new SimpleMeterRegistry()))));
 
     @AfterEach

@@ -24,9 +24,11 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
-import io.tcpecho.fault.FaultKey;
+import io.tcpecho.fault.Corrupt;
 import io.tcpecho.fault.FaultSelection;
 import io.tcpecho.fault.FaultSpec;
+import io.tcpecho.fault.Latency;
+import io.tcpecho.fault.LimitData;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
@@ -140,7 +142,7 @@ class FaultSelectionFuzzTest {
         try {
             FaultSpec spec = FaultSelection.command(line);
             return spec.faults().stream().allMatch(Set.of("latency", "truncate", "corrupt")::contains)
-                    && spec.duration(FaultKey.LATENCY).toMillis() <= 10;
+                    && spec.get(Latency.LATENCY).orElse(Duration.ZERO).toMillis() <= 10;
         } catch (FaultSelection.Refused refused) {
             return true;
         }
@@ -148,8 +150,9 @@ class FaultSelectionFuzzTest {
 
     /** What an echo with these faults returns, computed on its own: cut at limit-data, a bit flipped every N bytes. */
     private static byte[] model(FaultSpec spec, byte[] payload) {
-        byte[] echo = Arrays.copyOf(payload, (int) Math.min(payload.length, spec.bytes(FaultKey.LIMIT_DATA).orElse(Long.MAX_VALUE)));
-        long every = spec.bytes(FaultKey.CORRUPT_EVERY).orElse(0);
+        long limit = spec.get(LimitData.LIMIT_DATA).orElse(Long.MAX_VALUE);
+        byte[] echo = Arrays.copyOf(payload, (int) Math.min(payload.length, limit));
+        long every = spec.get(Corrupt.CORRUPT_EVERY).orElse(0L);
         for (long at = every - 1; every > 0 && at < echo.length; at += every) {
             echo[(int) at] ^= 1;
         }
