@@ -12,7 +12,7 @@ public enum ProxyProtocolMode {
     /**
      * A header is used when a connection starts with one; a connection whose first bytes cannot begin a
      * header is echoed as it is. Any client that reaches the port can then claim any address: use it only
-     * where the load balancer is the only way in, for clients that bypass it (see README, "PROXY protocol").
+     * where the load balancer is the only way in, for clients that bypass it (see docs/networking.md, "PROXY protocol").
      */
     OPTIONAL
 }

@@ -127,6 +127,17 @@ public final class FaultKey<T> {
         };
     }
 
+    /** What it takes, as the configuration reference says it: {@code a duration, 0s to 10m}. */
+    public String allowed() {
+        return switch (kind) {
+            case DURATION -> "a duration, %s to %s".formatted(bound(min), bound(max));
+            case SIZE -> "a size, %s to %s".formatted(bound(min), bound(max));
+            case RATE -> "a rate, %s to %s".formatted(bound(min), bound(max));
+            case FRACTION -> "a fraction, 0 to 1";
+            case FLAG -> "true or false";
+        };
+    }
+
     private String bound(long bound) {
         return switch (kind) {
             case DURATION -> Units.formatDuration(Duration.ofNanos(bound));

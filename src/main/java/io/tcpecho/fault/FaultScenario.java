@@ -1,5 +1,6 @@
 package io.tcpecho.fault;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +33,13 @@ public record FaultScenario(String name, int port, FaultSpec faults) {
     /** Every key a scenario may set besides its port, as written: {@code latency}, {@code slicer.average-size} ... */
     public static List<String> keys() {
         return FaultTypes.KEYS.stream().map(FaultKey::key).toList();
+    }
+
+    /** Every key a scenario may set besides its port, with what it takes, for the configuration reference. */
+    public static Map<String, String> keysAllowed() {
+        Map<String, String> allowed = new LinkedHashMap<>();
+        FaultTypes.KEYS.forEach(key -> allowed.put(key.key(), key.allowed()));
+        return allowed;
     }
 
     /** The configured scenario, which {@code EchoConfigValidator} has checked. */

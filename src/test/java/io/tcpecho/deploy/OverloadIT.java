@@ -45,7 +45,7 @@ import io.tcpecho.testing.ServerProcess;
  * megabytes a connection), and the clients' receive queues: with the kernel's defaults, 5,000 connections
  * of 512 KiB filled its TCP memory to the limit of net.ipv4.tcp_mem (2.2 GiB here), where it drops packets of
  * every socket on the host, the probes' included, which tests the kernel, not the server. So the pod runs with
- * the socket buffers the README recommends for nodes that may face floods, and the test prints the peak of the
+ * the socket buffers docs/memory.md recommends for nodes that may face floods, and the test prints the peak of the
  * kernel's TCP memory it saw.
  */
 @Isolated("fills the kernel's TCP memory and both CPUs: nothing else may run meanwhile")

@@ -83,7 +83,7 @@ class MemoryBudgetEndToEndTest {
             RestAssured.given().get(live).then().statusCode(200);
             // Each connection may hold its allowance and one read besides the budget; one whose client half-closed
             // may also hold what its kernel receive buffer had, which the epoll transport reads out after the FIN
-            // paused or not (README, "Memory and overload"). A few hundred KiB each, not the 2 MiB each one sent.
+            // paused or not (docs/memory.md). A few hundred KiB each, not the 2 MiB each one sent.
             long bound = budget.budget() + (NON_READERS + 2L) * (budget.allowance() + 64 * 1024 + 256 * 1024);
             assertThat(budget.held()).isBetween(budget.pressureLine(), bound);
             assertThat(scrape().value("echo_memory_state")).isEqualTo(2.0);

@@ -59,8 +59,8 @@ class CertificateRotationTest {
             before.replaceServerCertificateWith(after);
 
             // Until the reload: the old certificate, which this client does not trust, fails its handshake. A connection
-            // that arrives while Vert.x 4.5 builds the new context is closed at once (README, "Renewal"): the client
-            // retries, as the README tells clients to.
+            // that arrives while Vert.x 4.5 builds the new context is closed at once (docs/tls.md, "Renewal"): the client
+            // retries, as docs/tls.md tells clients to.
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsMatching(e -> e instanceof SSLHandshakeException || e instanceof SocketException)
                     .untilAsserted(() -> {
