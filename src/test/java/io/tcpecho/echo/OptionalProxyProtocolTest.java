@@ -9,16 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.tcpecho.proxy.ProxyV1Line;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ProxyHeaders;
 
@@ -33,7 +38,9 @@ class OptionalProxyProtocolTest {
     public static class Optional implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.proxy-protocol", "optional", "echo.proxy-protocol-timeout", "1s");
+            // DEBUG: a rejection's reason is logged at WARN only the first time in the process.
+            return Map.of("echo.proxy-protocol", "optional", "echo.proxy-protocol-timeout", "1s",
+                    "quarkus.log.category.\"io.tcpecho.echo.ProxyProtocolReader\".level", "DEBUG");
         }
     }
 
@@ -71,13 +78,40 @@ class OptionalProxyProtocolTest {
         }
     }
 
+    /** Each reason in our words (not the decoder's exception text), logged once at WARN and then at DEBUG. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "PROXY bogus 1.2.3.4 5.6.7.8 1 2 | unknown protocol 'bogus' in the PROXY v1 header; expected TCP4, TCP6 or UNKNOWN",
+            "PROXY UDP4 1.2.3.4 5.6.7.8 1 2 | unknown protocol 'UDP4' in the PROXY v1 header; expected TCP4, TCP6 or UNKNOWN",
+            "PROXY TCP4 forged | the PROXY v1 TCP4 header has 3 fields; expected 6: PROXY TCP4 <source address>"
+                    + " <destination address> <source port> <destination port>",
+            "PROXY TCP4 1.2.3.999 5.6.7.8 1 2 | source address '1.2.3.999' in the PROXY v1 header is not an IPv4 address,"
+                    + " as TCP4 requires",
+            "PROXY TCP6 2001:db8::1 5.6.7.8 1 2 | destination address '5.6.7.8' in the PROXY v1 header is not an IPv6"
+                    + " address, as TCP6 requires",
+            "PROXY TCP4 1.2.3.4 5.6.7.8 0 2 | source port '0' in the PROXY v1 header is not a port; expected 1 to 65535",
+            "PROXY TCP4 1.2.3.4 5.6.7.8 1 http | destination port 'http' in the PROXY v1 header is not a port; expected 1"
+                    + " to 65535",
+    })
+    void aMalformedV1HeaderIsRejectedSayingWhatIsWrong(String header, String reason) throws Exception {
+        assertRejectedAsInvalid((header + "\r\n").getBytes(StandardCharsets.US_ASCII), reason);
+    }
+
     @Test
-    void aSignatureFollowedByGarbageIsStillRejected() throws Exception {
+    void aV1LineWithoutItsEndWithinTheLengthAllowedIsRejected() throws Exception {
+        assertRejectedAsInvalid(("PROXY UNKNOWN " + "x".repeat(ProxyV1Line.MAX_LENGTH)).getBytes(StandardCharsets.US_ASCII),
+                "no CRLF within the 107 bytes a PROXY v1 header may take");
+    }
+
+    private void assertRejectedAsInvalid(byte[] header, String reason) throws Exception {
         String rejected = "echo_proxy_protocol_rejected_total{reason=\"invalid\"}";
         double before = Prometheus.scrape(metrics).value(rejected);
-        try (EchoClient client = EchoClient.connect(server.port())) {
-            client.write("PROXY TCP4 forged\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (LogLines log = LogLines.of(ProxyProtocolReader.class.getName(), Level.FINE);
+                EchoClient client = EchoClient.connect(server.port())) {
+            client.write(header);
             assertThat(client.readToEnd()).isEmpty();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log.lines()).singleElement().asString()
+                    .contains("unechoed: malformed PROXY protocol header (" + reason + ")"));
         }
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(Prometheus.scrape(metrics).value(rejected)).isEqualTo(before + 1));

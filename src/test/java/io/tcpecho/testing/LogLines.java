@@ -19,14 +19,24 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class LogLines extends Handler implements AutoCloseable {
 
     private final Logger logger;
+    private final Level least;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    private LogLines(Logger logger) {
+    private LogLines(Logger logger, Level least) {
         this.logger = logger;
+        this.least = least;
     }
 
     public static LogLines of(String category) {
-        LogLines lines = new LogLines(Logger.getLogger(category));
+        return of(category, Level.INFO);
+    }
+
+    /**
+     * Records at {@code least} and above: {@link Level#FINE} is JBoss Logging's DEBUG, which the category's level
+     * (quarkus.log.category."...".level) must let through too.
+     */
+    public static LogLines of(String category, Level least) {
+        LogLines lines = new LogLines(Logger.getLogger(category), least);
         lines.logger.addHandler(lines);
         return lines;
     }
@@ -69,7 +79,7 @@ public final class LogLines extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+        if (record.getLevel().intValue() >= least.intValue()) {
             records.add(record);
         }
     }
