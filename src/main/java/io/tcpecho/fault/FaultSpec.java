@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * The faults of a scenario, or of one connection's selection: each key set to a value in its range, and the
  * combination checked. Built from the configuration ({@link #builder()} with typed values) or from text (the command
- * port's {@code key=value} pairs, an SNI label), with the same checks and words either way.
+ * port's faults, an SNI label), with the same checks and words either way.
  */
 public final class FaultSpec {
 
