@@ -160,14 +160,14 @@ public final class ConversionProblems {
         if (type == MemorySize.class) {
             return "a size such as 64M or 1G";
         }
+        if (type == boolean.class) {
+            return "true or false";
+        }
         if (leaf.isAnnotationPresent(WithConverter.class)) {
             return null;
         }
         if (type == Duration.class) {
             return "a duration such as 500ms, 30s or 2m";
-        }
-        if (type == boolean.class || type == Boolean.class) {
-            return "true or false";
         }
         if (type == int.class || type == OptionalInt.class || type == long.class) {
             return "a whole number";

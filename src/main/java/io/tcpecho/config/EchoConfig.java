@@ -84,6 +84,7 @@ public interface EchoConfig {
      * One log line per closed connection (category io.tcpecho.access): client, bytes, duration, close reason. Its
      * fields are also in the MDC, for JSON logging.
      */
+    @WithConverter(StrictBooleanConverter.class)
     @WithDefault("false")
     boolean accessLog();
 
@@ -155,6 +156,7 @@ public interface EchoConfig {
         Optional<Duration> slowClose();
 
         /** On the client's FIN, close both directions at once, dropping what is queued (the classic bug). */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("false")
         boolean noHalfClose();
 
@@ -166,6 +168,7 @@ public interface EchoConfig {
         Optional<Long> corruptEvery();
 
         /** Close each connection (RST) right after accept. */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("false")
         boolean refuse();
 
@@ -220,6 +223,7 @@ public interface EchoConfig {
          * Let the first label of a client's server name (SNI) pick faults for its connection, e.g.
          * latency-200ms.echo.example.com (a wildcard certificate covers them); see io.tcpecho.fault.FaultSelection.
          */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("false")
         boolean faultsBySni();
     }
@@ -253,10 +257,12 @@ public interface EchoConfig {
 
     interface Tcp {
         /** TCP_NODELAY: echo small messages without Nagle's delay. */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("true")
         boolean noDelay();
 
         /** SO_KEEPALIVE: let the kernel detect peers that vanished. */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("true")
         boolean keepAlive();
 
@@ -283,6 +289,7 @@ public interface EchoConfig {
          * SO_REUSEPORT: lets several server processes bind the same port, the kernel spreading connections
          * over them. Off by default, so that a port already taken fails start-up instead of being shared.
          */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("false")
         boolean reusePort();
 

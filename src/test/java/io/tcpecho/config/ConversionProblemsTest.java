@@ -24,7 +24,7 @@ class ConversionProblemsTest {
     @Test
     void everyValueOfTheWrongTypeNamesWhatItsPropertyTakesAndTheOthersAreStillRangeChecked() {
         assertThat(lines(Map.of("echo.idle-timeout", "fast", "echo.max-connections", "0",
-                "echo.tls.client-auth", "maybe", "echo.tcp.keep-alive-count", "many",
+                "echo.tls.client-auth", "maybe", "echo.tcp.keep-alive-count", "many", "echo.tcp.keep-alive", "ture",
                 "echo.faults.cut.port", "7010", "echo.faults.cut.probability", "often", "echo.faults.cut.latency", "20m")))
                 .containsExactlyInAnyOrder(
                         "Invalid configuration: echo.idle-timeout=fast (env ECHO_IDLE_TIMEOUT) is not valid; allowed: a"
@@ -33,6 +33,8 @@ class ConversionProblemsTest {
                                 + " allowed: none, request, required",
                         "Invalid configuration: echo.tcp.keep-alive-count=many (env ECHO_TCP_KEEP_ALIVE_COUNT) is not"
                                 + " valid; allowed: a whole number",
+                        "Invalid configuration: echo.tcp.keep-alive=ture (env ECHO_TCP_KEEP_ALIVE) is not valid; allowed:"
+                                + " true or false",
                         "Invalid configuration: echo.faults.cut.probability=often (env ECHO_FAULTS_CUT_PROBABILITY) is not"
                                 + " valid; allowed: a number such as 0.5",
                         "Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647",
@@ -52,6 +54,16 @@ class ConversionProblemsTest {
         assertThat(lines(Map.of("echo.faults.cut.port", "seven", "echo.max-connections", "0"))).containsExactly(
                 "Invalid configuration: echo.faults.cut.port=seven (env ECHO_FAULTS_CUT_PORT) is not valid; allowed: a"
                         + " whole number");
+    }
+
+    /** SmallRye's words for a boolean still read as they did; only its silent false for any other word is gone. */
+    @Test
+    void aBooleanTakesTheWordsSmallRyeDoes() {
+        EchoConfig config = builder(Map.of("echo.access-log", "YES", "echo.tcp.no-delay", "off", "echo.tcp.reuse-port", "1"))
+                .withMapping(EchoConfig.class).build().getConfigMapping(EchoConfig.class);
+        assertThat(config.accessLog()).isTrue();
+        assertThat(config.tcp().noDelay()).isFalse();
+        assertThat(config.tcp().reusePort()).isTrue();
     }
 
     private static List<String> lines(Map<String, String> properties) {
