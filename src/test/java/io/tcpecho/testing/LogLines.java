@@ -20,11 +20,14 @@ public final class LogLines extends Handler implements AutoCloseable {
 
     private final Logger logger;
     private final Level least;
+    /** The category's own level before, which {@link #close()} puts back. */
+    private final Level before;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
     private LogLines(Logger logger, Level least) {
         this.logger = logger;
         this.least = least;
+        this.before = logger.getLevel();
     }
 
     public static LogLines of(String category) {
@@ -32,11 +35,14 @@ public final class LogLines extends Handler implements AutoCloseable {
     }
 
     /**
-     * Records at {@code least} and above: {@link Level#FINE} is JBoss Logging's DEBUG, which the category's level
-     * (quarkus.log.category."...".level) must let through too.
+     * Records at {@code least} and above ({@link Level#FINE} is JBoss Logging's DEBUG): the category logs them while this
+     * is open, whatever its configured level.
      */
     public static LogLines of(String category, Level least) {
         LogLines lines = new LogLines(Logger.getLogger(category), least);
+        if (least.intValue() < Level.INFO.intValue()) {
+            lines.logger.setLevel(least);
+        }
         lines.logger.addHandler(lines);
         return lines;
     }
@@ -91,5 +97,6 @@ public final class LogLines extends Handler implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(this);
+        logger.setLevel(before);
     }
 }
