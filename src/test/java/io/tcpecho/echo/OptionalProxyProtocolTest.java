@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -96,6 +97,19 @@ class OptionalProxyProtocolTest {
     })
     void aMalformedV1HeaderIsRejectedSayingWhatIsWrong(String header, String reason) throws Exception {
         assertRejectedAsInvalid((header + "\r\n").getBytes(StandardCharsets.US_ASCII), reason);
+    }
+
+    /** A v2 header's fixed part after its signature (version and command, family, length), then what follows. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "91 11 00 00 | version 9 in the PROXY v2 header; expected 2",
+            "23 11 00 00 | command 3 in the PROXY v2 header; expected 0 (LOCAL) or 1 (PROXY)",
+            "21 41 00 00 | address family and transport 0x41 in the PROXY v2 header; expected 0x00 (unspecified), 0x11 or"
+                    + " 0x12 (IPv4), 0x21 or 0x22 (IPv6), 0x31 or 0x32 (UNIX)",
+            "21 11 00 05 01 02 03 04 05 | the PROXY v2 header has 5 bytes for addresses where its family needs 12",
+    })
+    void aMalformedV2HeaderIsRejectedSayingWhatIsWrong(String afterSignature, String reason) throws Exception {
+        assertRejectedAsInvalid(ProxyHeaders.v2Raw(HexFormat.ofDelimiter(" ").parseHex(afterSignature)), reason);
     }
 
     @Test
