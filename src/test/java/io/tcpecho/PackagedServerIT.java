@@ -279,10 +279,11 @@ class PackagedServerIT {
             // A JVM that rejects the archive (another JVM build, another class path) unmaps it and starts anyway.
             assertThat(server.mapsAppCdsArchive()).as("the jar's JVM has the archive mapped").isTrue();
             assertThat(server.output()).as("the JVM's CDS warnings").doesNotContain("][cds");
-            // Quarkus lists no HTTP server of its own (the echo's listeners have their own lines), only the management one.
-            assertThat(server.outputLines()).as("Quarkus's start line").filteredOn(line -> line.contains(" started in "))
-                    .singleElement().asString().doesNotContain("Listening on").endsWith(
-                            "s. Management interface listening on http://127.0.0.1:" + server.managementPort() + ".");
+            // Quarkus lists no HTTP server of its own (the echo's listeners have their own lines), only the management one;
+            // it writes the line once the management interface is open, so possibly after the first ready answer.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.outputLines()).as("Quarkus's start line")
+                    .filteredOn(line -> line.contains(" started in ")).singleElement().asString().doesNotContain("Listening on")
+                    .endsWith("s. Management interface listening on http://127.0.0.1:" + server.managementPort() + "."));
         }
     }
 
