@@ -5,6 +5,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -31,6 +33,8 @@ final class StartupFailure {
 
     /** Quarkus's wording for a failure of the management interface's listener (VertxHttpRecorder). */
     private static final String MANAGEMENT_INTERFACE = "management interface";
+    /** The TLS registry's wording for a configuration it cannot use (CertificateRecorder), with the configuration's name. */
+    private static final Pattern TLS_CONFIGURATION = Pattern.compile("configuration for certificate '([^']+)'");
 
     private StartupFailure() {
     }
@@ -67,6 +71,12 @@ final class StartupFailure {
         }
         if (root instanceof FileSystemException file) {
             return List.of(unreadable(file, config));
+        }
+        Optional<String> tls = chain.stream().map(t -> TLS_CONFIGURATION.matcher(String.valueOf(t.getMessage())))
+                .filter(Matcher::find).map(m -> m.group(1)).findFirst();
+        if (tls.isPresent()) {
+            return List.of("Invalid configuration: the TLS configuration '%s' (quarkus.tls.%s.*) cannot be used: %s"
+                    .formatted(tls.get(), tls.get(), String.valueOf(root.getMessage()).lines().findFirst().orElse("")));
         }
         return List.of();
     }

@@ -9,6 +9,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -171,13 +172,15 @@ class PackagedServerIT {
 
     /**
      * Every kind of problem a start can meet, each one line naming the property: values of the wrong type and out of
-     * range together (both found in the same start), a certificate file that is not there, and a management port that
-     * is taken. Each start stops at the first stage that fails: the configuration, the certificates, the listeners.
+     * range together (both found in the same start), a certificate file that is not there or not a certificate, and a
+     * management port that is taken. Each start stops at the first stage that fails: the configuration, the
+     * certificates, the listeners.
      */
     @Test
     void everyStartupProblemIsOneLineNamingItsPropertyWithoutAStackTrace() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("ECHO_IDLE_TIMEOUT", "fast", "ECHO_PROXY_PROTOCOL", "maybe",
-                "ECHO_MEMORY_BUDGET", "lots", "QUARKUS_SHUTDOWN_DELAY", "soon", "ECHO_MAX_CONNECTIONS", "0"))) {
+                "ECHO_MEMORY_BUDGET", "lots", "QUARKUS_SHUTDOWN_DELAY", "soon", "ECHO_TCP_KEEP_ALIVE", "ture",
+                "ECHO_MAX_CONNECTIONS", "0", "QUARKUS_MANAGEMENT_PORT", "70000"))) {
             assertThat(server.awaitExit(START)).isEqualTo(1);
             assertThat(problems(server)).containsExactlyInAnyOrder(
                     "Invalid configuration: echo.idle-timeout=fast (env ECHO_IDLE_TIMEOUT) is not valid; allowed: a duration"
@@ -188,6 +191,9 @@ class PackagedServerIT {
                             + " such as 64M or 1G",
                     "Invalid configuration: quarkus.shutdown.delay=soon (env QUARKUS_SHUTDOWN_DELAY) is not valid: Invalid"
                             + " duration: soon",
+                    "Invalid configuration: echo.tcp.keep-alive=ture (env ECHO_TCP_KEEP_ALIVE) is not valid; allowed: true"
+                            + " or false",
+                    "Invalid configuration: quarkus.management.port=70000 is out of range; allowed: 0 to 65535",
                     "Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647");
         }
         try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", "0",
@@ -196,6 +202,16 @@ class PackagedServerIT {
             assertThat(server.awaitExit(START)).isEqualTo(1);
             assertThat(problems(server)).containsExactly("Invalid configuration: QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT="
                     + "/nonexistent/tls.crt cannot be read: no such file; allowed: a readable file");
+        }
+        Path garbage = Files.writeString(Files.createTempFile("tcp-echo-", ".pem"), "not PEM\n");
+        try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", "0",
+                "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__CERT", garbage.toString(),
+                "QUARKUS_TLS__ECHO__KEY_STORE_PEM__0__KEY", garbage.toString()))) {
+            assertThat(server.awaitExit(START)).isEqualTo(1);
+            assertThat(problems(server)).singleElement().asString().startsWith(
+                    "Invalid configuration: the TLS configuration 'echo' (quarkus.tls.echo.*) cannot be used: ");
+        } finally {
+            Files.delete(garbage);
         }
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName(EchoClient.HOST));
                 ServerProcess server = ServerProcess.start(Map.of("QUARKUS_MANAGEMENT_PORT",

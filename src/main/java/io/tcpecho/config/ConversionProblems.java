@@ -94,7 +94,8 @@ public final class ConversionProblems {
                     .withSources(new PropertiesConfigSource(atDefaults, "defaults of the values that did not convert",
                             Integer.MAX_VALUE))
                     .addDiscoveredConverters().addDefaultInterceptors().withMapping(EchoConfig.class).build();
-            return EchoConfigValidator.problems(standIn.getConfigMapping(EchoConfig.class), directMemoryMax).stream()
+            return EchoConfigValidator.problems(standIn.getConfigMapping(EchoConfig.class), directMemoryMax,
+                    EchoConfigValidator.managementPort(config)).stream()
                     .filter(problem -> PROPERTY.matcher(problem).results().map(MatchResult::group)
                             .noneMatch(named -> atDefaults.keySet().stream()
                                     .anyMatch(standing -> standing.equals(named) || standing.startsWith(named + "."))))
