@@ -33,13 +33,17 @@ import io.smallrye.config.WithParentName;
  * such value of a start in one {@link ConfigValidationException}, in its own wording, and then the echo's
  * configuration is never mapped, so {@link EchoConfigValidator}'s range checks would not run until the next start.
  * This says each in the validator's form, then maps the configuration again with those values at their defaults, so
- * that the range problems of the same start are reported with them.
+ * that the range problems of the same start are reported with them. A required property that nothing sets (a fault
+ * scenario's port) is said the same way.
  */
 public final class ConversionProblems {
 
     /** SmallRye's message for a value its converter refused (the code is SmallRye's stable message id). */
     private static final Pattern NOT_CONVERTED = Pattern.compile(
             "SRCFG00039: The config property (\\S+) with the config value \"(.*)\" threw an Exception whilst being converted ?(.*)");
+    /** SmallRye's message for a property the mapping needs that nothing sets, such as a fault scenario's port. */
+    private static final Pattern MISSING = Pattern.compile(
+            "SRCFG00014: The config property (\\S+) is required but it could not be found in any config source");
     private static final Pattern MESSAGE_ID = Pattern.compile("^SRCFG\\d+: ");
     private static final String PREFIX = "echo.";
     /** A property, or a group of them, as a range problem names it. */
@@ -59,6 +63,12 @@ public final class ConversionProblems {
         for (int i = 0; i < invalid.getProblemCount(); i++) {
             // Each is its exception's toString(): the class name, then SmallRye's message.
             String problem = invalid.getProblem(i).getMessage().replaceFirst("^[\\w.$]+: (?=SRCFG)", "");
+            Matcher missing = MISSING.matcher(problem);
+            if (missing.matches()) {
+                lines.add("Invalid configuration: %s (env %s) is not set, and it is required".formatted(missing.group(1),
+                        EnvironmentVariable.of(missing.group(1))));
+                continue;
+            }
             Matcher m = NOT_CONVERTED.matcher(problem);
             if (!m.matches()) {
                 lines.add("Invalid configuration: " + withoutIds(problem));

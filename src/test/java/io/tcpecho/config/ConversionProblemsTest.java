@@ -56,6 +56,12 @@ class ConversionProblemsTest {
                         + " whole number");
     }
 
+    @Test
+    void aRequiredPropertyThatNothingSetsIsNamedWithItsVariable() {
+        assertThat(lines(Map.of("echo.faults.cut.latency", "1s", "echo.max-connections", "0"))).containsExactly(
+                "Invalid configuration: echo.faults.cut.port (env ECHO_FAULTS_CUT_PORT) is not set, and it is required");
+    }
+
     /** SmallRye's words for a boolean still read as they did; only its silent false for any other word is gone. */
     @Test
     void aBooleanTakesTheWordsSmallRyeDoes() {
