@@ -42,7 +42,13 @@ final class StartupFailure {
     /** Quarkus's exit handler: called once the application stopped, with the failure when it did not start. */
     static void exit(Integer status, Throwable failure) {
         if (failure != null) {
-            List<String> lines = lines(failure);
+            List<String> lines;
+            try {
+                lines = lines(failure);
+            } catch (RuntimeException cannotSay) {
+                // Saying it in one line must cost neither the failure (logged below as it is) nor the exit.
+                lines = List.of();
+            }
             if (lines.isEmpty()) {
                 Logger.getLogger(Application.class).error("Failed to start application", failure);
             } else {
@@ -58,7 +64,7 @@ final class StartupFailure {
         Throwable root = chain.get(chain.size() - 1);
         Optional<Throwable> ours = chain.stream().filter(ConfigurationException.class::isInstance).findFirst();
         if (ours.isPresent()) {
-            return ours.get().getMessage().lines().toList();
+            return String.valueOf(ours.get().getMessage()).lines().toList();
         }
         SmallRyeConfig config = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
         if (root instanceof ConfigValidationException invalid) {
