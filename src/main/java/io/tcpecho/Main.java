@@ -9,8 +9,8 @@ import io.tcpecho.tls.InMemoryKeyStores;
 
 /**
  * Entry point of the jar. {@code java -jar quarkus-run.jar load <workload> [options]} runs the load client
- * as a plain Java program, without starting Quarkus; any other arguments start the echo server exactly as
- * Quarkus' default entry point would.
+ * as a plain Java program, without starting Quarkus; any other arguments start the echo server as Quarkus' default
+ * entry point would, except that a start that fails says why in one line per problem ({@link StartupFailure}).
  */
 @QuarkusMain
 public class Main {
@@ -20,6 +20,6 @@ public class Main {
         if (args.length > 0 && "load".equals(args[0])) {
             System.exit(LoadCli.run(Arrays.copyOfRange(args, 1, args.length)));
         }
-        Quarkus.run(args);
+        Quarkus.run(null, StartupFailure::exit, args);
     }
 }

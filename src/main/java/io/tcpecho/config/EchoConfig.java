@@ -106,6 +106,7 @@ public interface EchoConfig {
      * the fields are also in the MDC, where a JSON log formatter (the image has none; add {@code quarkus-logging-json})
      * shows them as fields.
      */
+    @WithConverter(StrictBooleanConverter.class)
     @WithDefault("false")
     boolean accessLog();
 
@@ -224,6 +225,7 @@ public interface EchoConfig {
          * <p>
          * See io.tcpecho.fault.FaultSelection.
          */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("false")
         boolean faultsBySni();
     }
@@ -268,10 +270,12 @@ public interface EchoConfig {
 
     interface Tcp {
         /** TCP_NODELAY: echo small messages without Nagle's delay. */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("true")
         boolean noDelay();
 
         /** SO_KEEPALIVE, so that the kernel eventually detects peers that vanished. */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("true")
         boolean keepAlive();
 
@@ -307,6 +311,7 @@ public interface EchoConfig {
          * SO_REUSEPORT: lets several server processes bind the same port, the kernel spreading connections
          * over them. Off by default, so that a port already taken fails start-up instead of being shared.
          */
+        @WithConverter(StrictBooleanConverter.class)
         @WithDefault("false")
         boolean reusePort();
 

@@ -10,6 +10,9 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import org.eclipse.microprofile.config.Config;
+
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.tcpecho.fault.FaultScenario;
 import io.tcpecho.fault.FaultSpec;
@@ -33,17 +36,36 @@ public final class EchoConfigValidator {
 
     /**
      * @param directMemoryMax the direct memory the JVM lets Netty use, which the memory budget must fit in
+     * @param managementPort the management interface's port ({@link #managementPort}), which no echo listener may take
      */
-    public static void validate(EchoConfig config, long directMemoryMax) {
-        List<String> problems = problems(config, directMemoryMax);
+    public static void validate(EchoConfig config, long directMemoryMax, OptionalInt managementPort) {
+        List<String> problems = problems(config, directMemoryMax, managementPort);
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join(System.lineSeparator(), problems));
         }
     }
 
-    static List<String> problems(EchoConfig config, long directMemoryMax) {
+    /**
+     * The port the management interface will listen on, none when it is off: Quarkus opens it after the echo's
+     * listeners, and would report one of them on its port as "another process", or a port out of range with a stack
+     * trace. A value that is not a number at all is reported with the other conversion problems.
+     */
+    public static OptionalInt managementPort(Config properties) {
+        try {
+            if (!properties.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false)) {
+                return OptionalInt.empty();
+            }
+            boolean test = LaunchMode.current() == LaunchMode.TEST;
+            return OptionalInt.of(properties.getOptionalValue(test ? "quarkus.management.test-port" : "quarkus.management.port",
+                    Integer.class).orElse(test ? 9001 : 9000));
+        } catch (IllegalArgumentException notANumber) {
+            return OptionalInt.empty();
+        }
+    }
+
+    static List<String> problems(EchoConfig config, long directMemoryMax, OptionalInt managementPort) {
         List<String> problems = new ArrayList<>();
-        tcpPorts(problems, config);
+        tcpPorts(problems, config, managementPort);
         if (config.host().isBlank()) {
             problems.add("Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1");
         }
@@ -99,9 +121,10 @@ public final class EchoConfigValidator {
         return problems;
     }
 
-    /** Every TCP listener's port in range, and each its own (0, a free port, may repeat). */
-    private static void tcpPorts(List<String> problems, EchoConfig config) {
+    /** Every TCP listener's port in range, and each its own (0, a free port, may repeat), the management one's too. */
+    private static void tcpPorts(List<String> problems, EchoConfig config, OptionalInt managementPort) {
         Map<String, Integer> ports = new LinkedHashMap<>();
+        managementPort.ifPresent(port -> ports.put("quarkus.management.port", port));
         ports.put("echo.port", config.port());
         config.whoami().port().ifPresent(port -> ports.put("echo.whoami.port", port));
         config.tls().port().ifPresent(port -> ports.put("echo.tls.port", port));

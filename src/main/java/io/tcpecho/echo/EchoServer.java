@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -70,7 +71,7 @@ public class EchoServer {
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
-        EchoConfigValidator.validate(config, DirectMemory.max());
+        EchoConfigValidator.validate(config, DirectMemory.max(), EchoConfigValidator.managementPort(ConfigProvider.getConfig()));
         instances = config.instances().orElseGet(() -> EventLoops.of(vertx).size());
         NetServerOptions options = ListenerOptions.of(config);
         // One handler for every listener, so that the dev-mode gate hands held connections of any to the new code.

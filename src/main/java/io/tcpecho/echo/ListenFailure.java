@@ -3,6 +3,7 @@ package io.tcpecho.echo;
 import java.net.BindException;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.tcpecho.config.EnvironmentVariable;
 
 /** Why a listener could not start, as the one-line configuration error the operator needs. */
 public final class ListenFailure {
@@ -15,10 +16,17 @@ public final class ListenFailure {
      * @param portKey the property that set the port, e.g. {@code echo.udp.port}
      */
     public static ConfigurationException of(String where, String portKey, Throwable cause) {
-        String prefix = "Cannot listen on %s (echo.host:%s)".formatted(where, portKey);
+        return of(where, "echo.host", portKey, cause);
+    }
+
+    /**
+     * @param hostKey the property that set the address: the management interface has its own
+     */
+    public static ConfigurationException of(String where, String hostKey, String portKey, Throwable cause) {
+        String prefix = "Cannot listen on %s (%s:%s)".formatted(where, hostKey, portKey);
         if (isAddressInUse(cause)) {
             return new ConfigurationException(prefix + ": " + cause.getMessage() + "; another process holds the port, stop it or set "
-                    + portKey.toUpperCase().replaceAll("[.-]", "_") + " to a free port");
+                    + EnvironmentVariable.of(portKey) + " to a free port");
         }
         return new ConfigurationException(prefix + ": " + cause);
     }

@@ -22,6 +22,7 @@ import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.ProxyProtocolMode;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.proxy.ProxyHeader;
+import io.tcpecho.proxy.ProxyV1Line;
 import io.tcpecho.proxy.ProxyV2Layout;
 import io.vertx.core.net.NetSocket;
 
@@ -32,8 +33,9 @@ import io.vertx.core.net.NetSocket;
  * Three handlers go in front of Vert.x's: a {@link Signature} check, Netty's {@link HAProxyMessageDecoder}, and a
  * {@link Header} catcher; each leaves the pipeline when its part is done. The check decides from the first bytes
  * (at most twelve) whether a header comes: in required mode a connection that cannot be one is closed at once,
- * instead of waiting for the timeout; in optional mode it is echoed as it is. A v2 header it holds until it is
- * complete, and lets through only if its lengths add up ({@link ProxyV2Layout}). The decoder does the parsing, TLVs
+ * instead of waiting for the timeout; in optional mode it is echoed as it is. A header it holds until it is
+ * complete, and lets through only if a v1 line's fields are valid ({@link ProxyV1Line}: a rejection then says what
+ * was wrong in our words) or a v2 header's lengths add up ({@link ProxyV2Layout}). The decoder does the parsing, TLVs
  * included. Whatever goes wrong before the header is done ends here, counted by reason: nothing reaches Vert.x,
  * which would log each such connection as an error. Vert.x's own {@code setUseProxyProtocol} would do the parsing too, but drops the TLVs, reports a bad
  * header only to the server's exception handler (it could be neither counted nor logged per reason here) and has
@@ -162,8 +164,14 @@ public final class ProxyProtocolReader {
             context = ctx;
         }
 
+        /** Whether the first bytes may yet turn out to be data: in the pipeline, and not all of the v1 signature. */
         boolean undecided() {
-            return context.pipeline().context(this) != null;
+            return context.pipeline().context(this) != null && !v1Begun();
+        }
+
+        /** All of the v1 signature arrived: a header comes, even while its line is not complete. */
+        private boolean v1Begun() {
+            return seen != null && seen.readableBytes() >= V1.length && startsLike(V1);
         }
 
         @Override
@@ -182,9 +190,21 @@ public final class ProxyProtocolReader {
                     reject(ProxyRejection.MISSING);
                 }
             } else if (v1 && seen.readableBytes() >= V1.length) {
-                passOn(false);
+                checkV1();
             } else if (v2 && seen.readableBytes() >= ProxyV2Layout.FIXED_PART) {
                 checkV2();
+            }
+        }
+
+        private void checkV1() {
+            int length = ProxyV1Line.length(seen);
+            if (length >= 0) {
+                String problem = ProxyV1Line.problem(seen, length);
+                if (problem == null) {
+                    passOn(false);
+                } else {
+                    reject(ProxyRejection.INVALID, problem);
+                }
             }
         }
 
@@ -243,9 +263,12 @@ public final class ProxyProtocolReader {
             ctx.fireChannelInactive();
         }
 
-        /** The peer ended before the first bytes decided: too short for a header, so data in optional mode. */
+        /**
+         * The peer ended before the first bytes decided: too short for a header, so data in optional mode; or before
+         * the v1 line that a complete signature began was complete.
+         */
         private void ended() {
-            if (optional) {
+            if (optional && !v1Begun()) {
                 passOn(true);
             } else {
                 reject(ProxyRejection.INCOMPLETE);

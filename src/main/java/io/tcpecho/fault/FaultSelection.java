@@ -10,9 +10,10 @@ import java.util.Optional;
  * The two grammars by which a client picks faults for its own connection, both read into a {@link FaultSpec} with the
  * vocabulary's checks:
  * <ul>
- * <li>the command port's first line, {@code FAULT latency=200ms limit-data=64KiB}: {@code FAULT}, then
- * {@code key=value} pairs separated by spaces, in the keys and syntax of the configuration ({@code FAULT} alone is
- * no fault);</li>
+ * <li>the command port's first line, {@code FAULT latency=200ms limit-data=64KiB}: {@code FAULT}, then faults
+ * separated by spaces, each {@code key=value} in the keys and syntax of the configuration, the flags
+ * {@code no-half-close} and {@code refuse} also as their key alone, as in a label ({@code FAULT refuse});
+ * {@code FAULT} alone is no fault;</li>
  * <li>the first label of a TLS server name (SNI), {@code latency-200ms-reset-after-bytes-1mib.echo.example.com}: faults
  * joined by {@code -}, each a key (dots written as {@code -}: {@code slicer-average-size}) and, but for the flags
  * {@code no-half-close} and {@code refuse}, its value; a probability is a percentage, {@code probability-25pct}. A
@@ -53,16 +54,23 @@ public final class FaultSelection {
         }
         String[] words = line.trim().split(" +");
         if (!words[0].equals(COMMAND)) {
-            throw new Refused("malformed", "the first line must be FAULT followed by key=value pairs, e.g. FAULT latency=200ms");
+            throw new Refused("malformed", "the first line must be FAULT followed by faults, e.g. FAULT latency=200ms"
+                    + " limit-data=64KiB or FAULT refuse");
         }
         FaultSpec.Builder faults = FaultSpec.builder();
-        for (String pair : Arrays.copyOfRange(words, 1, words.length)) {
-            int equals = pair.indexOf('=');
-            Optional<FaultKey<?>> key = equals < 0 ? Optional.empty() : FaultTypes.key(pair.substring(0, equals));
-            if (key.isEmpty()) {
-                throw new Refused("malformed", "'%s' is not key=value with a key of %s".formatted(pair, keys()));
+        for (String fault : Arrays.copyOfRange(words, 1, words.length)) {
+            int equals = fault.indexOf('=');
+            String name = equals < 0 ? fault : fault.substring(0, equals);
+            FaultKey<?> key = FaultTypes.key(name).orElseThrow(() -> new Refused("malformed",
+                    "'%s' is not a fault; the faults are %s".formatted(name, keys())));
+            if (equals >= 0) {
+                faults.parse(key, fault.substring(equals + 1));
+            } else if (key.kind() == FaultKey.Kind.FLAG) {
+                faults.parse(key, "true");
+            } else {
+                throw new Refused("malformed", "%s needs a value, as in %s=%s; only the flags no-half-close and refuse stand"
+                        .formatted(name, name, example(key)) + " alone");
             }
-            faults.parse(key.get(), pair.substring(equals + 1));
         }
         return build(faults);
     }
@@ -107,6 +115,16 @@ public final class FaultSelection {
             }
         }
         return Optional.of(build(faults));
+    }
+
+    private static String example(FaultKey<?> key) {
+        return switch (key.kind()) {
+            case DURATION -> "200ms";
+            case SIZE -> "64KiB";
+            case RATE -> "1MiB";
+            case FRACTION -> "0.25";
+            case FLAG -> "true";
+        };
     }
 
     /** A probability in a label: a percentage, since a dot would end the label. */

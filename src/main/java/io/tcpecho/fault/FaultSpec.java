@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * The faults of a scenario, or of one connection's selection: each key set to a value in its range, and the
- * combination checked. Built from text (the configuration's values, the command port's {@code key=value} pairs, an SNI
+ * combination checked. Built from text (the configuration's values, the command port's faults, an SNI
  * label) or typed values, with the same checks and words either way.
  */
 public final class FaultSpec {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,13 +150,36 @@ class EchoConfigValidatorTest {
                         "Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s");
     }
 
+    /** Quarkus opens the management interface after the echo's listeners: they are checked against it beforehand. */
+    @Test
+    void theManagementPortIsInRangeAndTakenByNoEchoListener() {
+        assertThat(problems(Map.of("echo.port", "9000"), OptionalInt.of(9000))).containsExactly(
+                "Invalid configuration: echo.port=9000 is quarkus.management.port too; give each TCP listener a port of its own");
+        assertThat(problems(Map.of(), OptionalInt.of(70000))).containsExactly(
+                "Invalid configuration: quarkus.management.port=70000 is out of range; allowed: 0 to 65535");
+        assertThat(EchoConfigValidator.managementPort(config(Map.of("quarkus.management.enabled", "true",
+                "quarkus.management.port", "9100")))).hasValue(9100);
+        assertThat(EchoConfigValidator.managementPort(config(Map.of("quarkus.management.enabled", "true")))).hasValue(9000);
+        assertThat(EchoConfigValidator.managementPort(config(Map.of("quarkus.management.port", "9100")))).as("off").isEmpty();
+        assertThat(EchoConfigValidator.managementPort(config(Map.of("quarkus.management.enabled", "true",
+                "quarkus.management.port", "seven")))).as("reported as a conversion problem").isEmpty();
+    }
+
     private static List<String> problems(Map<String, String> properties) {
+        return problems(properties, OptionalInt.empty());
+    }
+
+    private static SmallRyeConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "test", 100)).build();
+    }
+
+    private static List<String> problems(Map<String, String> properties, OptionalInt managementPort) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(EchoConfig.class)
                 // Quarkus's own converter, as in the application: "30s" as well as ISO-8601.
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 100))
                 .build();
-        return EchoConfigValidator.problems(config.getConfigMapping(EchoConfig.class), DIRECT);
+        return EchoConfigValidator.problems(config.getConfigMapping(EchoConfig.class), DIRECT, managementPort);
     }
 }

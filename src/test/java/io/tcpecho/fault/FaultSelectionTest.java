@@ -1,6 +1,7 @@
 package io.tcpecho.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -73,10 +74,28 @@ class FaultSelectionTest {
         }
     }
 
+    /** The grammar of a server name's label, where a flag is its key alone, holds on the command line too. */
+    @Test
+    void aFlagStandsAloneAsInAServerName() throws Exception {
+        assertThat(FaultSelection.command("FAULT refuse")).isEqualTo(FaultSelection.command("FAULT refuse=true"))
+                .isEqualTo(FaultSelection.serverName("refuse.echo.example.test").orElseThrow());
+        assertThat(FaultSelection.command("FAULT no-half-close latency=1ms"))
+                .isEqualTo(FaultSelection.command("FAULT no-half-close=true latency=1ms"));
+        try (EchoClient client = EchoClient.connect(server.commandPort())) {
+            client.write("FAULT refuse\r\n*".getBytes(StandardCharsets.US_ASCII));
+            client.socket().shutdownOutput();
+            assertThatThrownBy(() -> client.socket().getInputStream().readAllBytes()).as("reset, nothing echoed")
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "HELLO|malformed|the first line must be FAULT followed by key=value pairs",
-            "FAULT latency|malformed|'latency' is not key=value with a key of latency, jitter",
+            "HELLO|malformed|the first line must be FAULT followed by faults, e.g. FAULT latency=200ms",
+            "FAULT latency|malformed|latency needs a value, as in latency=200ms; only the flags no-half-close and refuse"
+                    + " stand alone",
+            "FAULT latncy=200ms|malformed|'latncy' is not a fault; the faults are latency, jitter",
+            "FAULT refuse latency=1s|invalid|refuse combines with probability only",
             "FAULT latency=fast|invalid|latency='fast' is not a duration such as 500ms",
             "FAULT limit-data=2TiB|invalid|limit-data=2TiB is out of range; allowed: 0B to 1TiB",
             "FAULT refuse=true latency=1s|invalid|refuse combines with probability only",

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import io.tcpecho.testing.ProxyHeaders;
+
 /**
  * Seeded PROXY protocol headers: valid ones, ones broken in a known way (each with the rejection it must get), and
  * randomly mutated ones (which must be either used exactly or rejected). The test writes the headers itself, field
@@ -32,7 +34,6 @@ final class ProxyHeaderCases {
     record Case(String description, byte[] header, boolean truncated, Outcome outcome) {
     }
 
-    static final byte[] V2_SIGNATURE = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
     /** The longest v2 header the server takes (16 + 216 + 4096 bytes of TLVs). */
     static final int MAX_V2_HEADER = 16 + 216 + 4096;
     private static final int[] FAMILIES = { 0x11, 0x12, 0x21, 0x22, 0x31, 0x32 };
@@ -149,7 +150,7 @@ final class ProxyHeaderCases {
         tlvs.forEach(tlv -> tlv.write(body));
         body.writeBytes(trailer);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(V2_SIGNATURE);
+        out.writeBytes(ProxyHeaders.V2_SIGNATURE);
         out.write(local ? 0x20 : 0x21);
         out.write(family);
         out.write(body.size() >> 8);

@@ -19,14 +19,30 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class LogLines extends Handler implements AutoCloseable {
 
     private final Logger logger;
+    private final Level least;
+    /** The category's own level before, which {@link #close()} puts back. */
+    private final Level before;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    private LogLines(Logger logger) {
+    private LogLines(Logger logger, Level least) {
         this.logger = logger;
+        this.least = least;
+        this.before = logger.getLevel();
     }
 
     public static LogLines of(String category) {
-        LogLines lines = new LogLines(Logger.getLogger(category));
+        return of(category, Level.INFO);
+    }
+
+    /**
+     * Records at {@code least} and above ({@link Level#FINE} is JBoss Logging's DEBUG): the category logs them while this
+     * is open, whatever its configured level.
+     */
+    public static LogLines of(String category, Level least) {
+        LogLines lines = new LogLines(Logger.getLogger(category), least);
+        if (least.intValue() < Level.INFO.intValue()) {
+            lines.logger.setLevel(least);
+        }
         lines.logger.addHandler(lines);
         return lines;
     }
@@ -69,7 +85,7 @@ public final class LogLines extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+        if (record.getLevel().intValue() >= least.intValue()) {
             records.add(record);
         }
     }
@@ -81,5 +97,6 @@ public final class LogLines extends Handler implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(this);
+        logger.setLevel(before);
     }
 }

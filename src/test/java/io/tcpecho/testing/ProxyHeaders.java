@@ -18,7 +18,15 @@ import io.netty.handler.codec.haproxy.HAProxyTLV;
 /** PROXY protocol headers as a load balancer sends them, written by Netty's own encoder where it can. */
 public final class ProxyHeaders {
 
+    /** The twelve bytes a v2 header begins with (specification, section 2.2). */
+    public static final byte[] V2_SIGNATURE = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
+
     private ProxyHeaders() {
+    }
+
+    /** A v2 header written byte by byte, as no encoder would: the signature, then {@code afterSignature}. */
+    public static byte[] v2Raw(byte[] afterSignature) {
+        return concat(V2_SIGNATURE, afterSignature);
     }
 
     public static byte[] v1(HAProxyProxiedProtocol protocol, String source, int sourcePort, String destination,
