@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -113,8 +115,7 @@ class ProxyProtocolFuzzTest {
                 runBatch(batch.getKey(), batch.getValue(), generator, clients, seed);
             }
             // A leak is reported once the leaked buffer has been collected, when another buffer is tracked.
-            System.gc();
-            Thread.sleep(200);
+            awaitCollection();
             assertEchoesOn(generator, clients, seed);
             assertThat(leaks).as("seed %d: buffers never released", seed).isEmpty();
             log.assertNoFlood(3);
@@ -272,6 +273,16 @@ class ProxyProtocolFuzzTest {
         for (Case c : valid) {
             assertThat(clients.submit(() -> run(c, generator.payload(), seed)).get()).as("the server echoes on").isEqualTo(Outcome.ECHO);
         }
+    }
+
+    /** Until a collection has cleared and enqueued a weak reference (a fresh sentinel's), as it does a leaked buffer's. */
+    private static void awaitCollection() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            System.gc();
+            return queue.poll() == sentinel;
+        });
     }
 
     private static double delta(Prometheus before, Prometheus after, String series) {
