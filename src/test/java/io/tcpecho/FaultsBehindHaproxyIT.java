@@ -85,7 +85,8 @@ class FaultsBehindHaproxyIT {
             assertNoConfigWarning(haproxy);
             // The recipe checks every 2 s and takes two failures: DOWN within a few seconds.
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(haproxy.output()).contains("checked/bad is DOWN"));
-            double refusedBefore = metrics().value("echo_fault_actions_total{action=\"refuse\",scenario=\"refuse\"}");
+            // Registered at the first refusal: HAProxy's checks may not have reached the refuse port yet.
+            double refusedBefore = metrics().valueOrZero("echo_fault_actions_total{action=\"refuse\",scenario=\"refuse\"}");
             double completedBefore = metrics().value(Prometheus.closed("completed"));
             for (int i = 0; i < 20; i++) {
                 byte[] payload = EchoClient.randomBytes(10_000 + i, i);
@@ -110,7 +111,7 @@ class FaultsBehindHaproxyIT {
     @Test
     void healthChecksOfAStallPortLeaveNoConnectionBehind() throws Exception {
         String leftSeries = "echo_fault_actions_total{action=\"stall_client_left\",scenario=\"stall\"}";
-        double leftBefore = metrics().value(leftSeries);
+        double leftBefore = metrics().valueOrZero(leftSeries); // registered when a client first leaves a stall
         int port = ServerProcess.freePort();
         try (Haproxy haproxy = Haproxy.start("stallcheck", recipe("stallcheck", Map.of(7004, port, 7102, stallPort)), port)) {
             assertNoConfigWarning(haproxy);

@@ -162,7 +162,7 @@ class OverloadIT {
             if (floodStallQueues == null && System.nanoTime() > stalledAfter) {
                 floodStallQueues = socketQueues(echoPort, latencyPort);
             }
-            Thread.sleep(500);
+            Thread.sleep(500); // the sampling period of the probes above, not a wait for a condition
         }
         for (int i = 0; i < floods; i++) {
             assertThat(floodsRunning.get(i).waitFor(1, TimeUnit.SECONDS)).as("flood %d finished", i).isTrue();

@@ -69,7 +69,7 @@ class PrometheusIT {
             int prometheusPort = ServerProcess.freePort();
             prometheus = startPrometheus(work, server.managementPort(), prometheusPort);
             String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/";
-            traffic(server, certificates, tlsPort, udpPort, slowPort, refusePort, commandPort);
+            traffic(server, certificates, tlsPort, udpPort, slowPort, refusePort, commandPort, api);
 
             List<String> queries = panelQueries();
             assertThat(queries).hasSizeGreaterThan(30);
@@ -160,7 +160,7 @@ class PrometheusIT {
 
     /** What makes every series of the dashboard exist. */
     private static void traffic(ServerProcess server, TestCertificates certificates, int tlsPort, int udpPort, int slowPort,
-            int refusePort, int commandPort) throws Exception {
+            int refusePort, int commandPort, String api) throws Exception {
         byte[] payload = EchoClient.randomBytes(100_000, 1);
         try (EchoClient client = EchoClient.connect(server.echoPort())) {
             client.sendThenHalfClose(payload);
@@ -207,7 +207,8 @@ class PrometheusIT {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> Http.body(server.managementUrl("/q/metrics"))
                 .contains("echo_memory_state 2.0"));
-        Thread.sleep(3_000); // scraped while overloaded
+        // Until Prometheus has scraped the overload, which the clients' reset ends.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !query(api, "echo_memory_state == 2").isEmpty());
         for (EchoClient client : nonReaders) {
             client.reset();
         }

@@ -102,7 +102,7 @@ class FaultSelectionTest {
             "FAULT jitter=50ms|invalid|jitter=50ms is more than latency=0s" })
     void aBadLineGetsOneLineOfErrorBackAndAClose(String line, String reason, String message) throws Exception {
         String series = "echo_fault_selections_refused_total{reason=\"" + reason + "\",via=\"command\"}";
-        double before = scrape().value(series);
+        double before = scrape().valueOrZero(series); // registered at the first refusal of its kind
         try (LogLines log = LogLines.all(); EchoClient client = EchoClient.connect(server.commandPort())) {
             client.write((line + "\r\nthis is not echoed\n").getBytes(StandardCharsets.US_ASCII));
             String answer = new String(client.readToEnd(), StandardCharsets.US_ASCII);
@@ -144,7 +144,7 @@ class FaultSelectionTest {
     @Test
     void aServerNameThatDoesNotParseIsRefusedWithItsReasonInsideTls() throws Exception {
         String series = "echo_fault_selections_refused_total{reason=\"invalid\",via=\"sni\"}";
-        double before = scrape().value(series);
+        double before = scrape().valueOrZero(series); // registered at the first refusal of its kind
         try (LogLines log = LogLines.all();
                 EchoClient client = EchoClient.connectTls(server.tlsPort(), certificates.clientContext(null),
                         "latency-fast.echo.example.test")) {
@@ -194,7 +194,7 @@ class FaultSelectionTest {
 
     private void assertRefused(String reason, Step step) throws Exception {
         String series = "echo_fault_selections_refused_total{reason=\"" + reason + "\",via=\"command\"}";
-        double before = scrape().value(series);
+        double before = scrape().valueOrZero(series); // registered at the first refusal of its kind
         try (EchoClient client = EchoClient.connect(server.commandPort())) {
             step.run(client);
             String answer = new String(client.readToEnd(), StandardCharsets.US_ASCII);

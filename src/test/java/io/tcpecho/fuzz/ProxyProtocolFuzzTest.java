@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +21,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.netty.buffer.ByteBufUtil;
@@ -38,6 +42,7 @@ import io.tcpecho.echo.EchoServer;
 import io.tcpecho.fuzz.ProxyHeaderCases.Case;
 import io.tcpecho.fuzz.ProxyHeaderCases.Outcome;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.FuzzSeeds;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.whoami.WhoamiServer;
@@ -49,13 +54,15 @@ import io.vertx.core.json.JsonObject;
  * closed unechoed and counted under the reason it deserves; nothing is logged as an error, no buffer leaks (Netty's
  * leak detector watches every buffer meanwhile), and the server echoes on afterwards. And a thousand connections of
  * each rejection, on the echo and the whoami listener, log at most one WARN per reason.
+ * <p>
+ * Seeded by {@link FuzzSeeds}: a fixed list by default, with every seed that ever failed kept as a regression case;
+ * {@code -Dtcpecho.fuzz.seed=random} runs one seed from the clock, {@code -Dtcpecho.fuzz.seed=<n>} replays seed n.
+ * {@code -Dfuzz.cases=<n>} tries n headers per seed instead of 3,000.
  */
 @QuarkusTest
 @TestProfile(ProxyProtocolFuzzTest.Required.class)
 class ProxyProtocolFuzzTest {
 
-    /** Printed by a failure, so that a run can be repeated: {@code -Dfuzz.seed=...}. */
-    private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
     private static final int CASES = Integer.getInteger("fuzz.cases", 3000);
     private static final int FLOOD = 1000;
 
@@ -92,21 +99,25 @@ class ProxyProtocolFuzzTest {
         ResourceLeakDetector.setLevel(leakLevel);
     }
 
-    @Test
-    void everyHeaderIsUsedExactlyOrRejectedForItsReason() throws Exception {
-        ProxyHeaderCases generator = new ProxyHeaderCases(SEED);
+    static Stream<Named<Long>> seeds() {
+        return FuzzSeeds.fixed(1, 2).seeds(ProxyProtocolFuzzTest.class);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyHeaderIsUsedExactlyOrRejectedForItsReason(long seed) throws Exception {
+        ProxyHeaderCases generator = new ProxyHeaderCases(seed);
         Map<Outcome, List<Case>> byOutcome = generator.generate(CASES).stream()
                 .collect(Collectors.groupingBy(Case::outcome, () -> new EnumMap<>(Outcome.class), Collectors.toList()));
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try (LogLines log = LogLines.all()) {
             for (Map.Entry<Outcome, List<Case>> batch : byOutcome.entrySet()) {
-                runBatch(batch.getKey(), batch.getValue(), generator, clients);
+                runBatch(batch.getKey(), batch.getValue(), generator, clients, seed);
             }
             // A leak is reported once the leaked buffer has been collected, when another buffer is tracked.
-            System.gc();
-            Thread.sleep(200);
-            assertEchoesOn(generator, clients);
-            assertThat(leaks).as("seed %d: buffers never released", SEED).isEmpty();
+            awaitCollection();
+            assertEchoesOn(generator, clients, seed);
+            assertThat(leaks).as("seed %d: buffers never released", seed).isEmpty();
             log.assertNoFlood(3);
         } finally {
             clients.shutdownNow();
@@ -179,25 +190,25 @@ class ProxyProtocolFuzzTest {
         return null;
     }
 
-    private void runBatch(Outcome expected, List<Case> cases, ProxyHeaderCases generator, ExecutorService clients)
+    private void runBatch(Outcome expected, List<Case> cases, ProxyHeaderCases generator, ExecutorService clients, long seed)
             throws Exception {
         Prometheus before = Prometheus.scrape(metrics);
         List<Future<Outcome>> outcomes = new ArrayList<>();
         for (Case c : cases) {
             byte[] payload = generator.payload();
-            outcomes.add(clients.submit(() -> run(c, payload)));
+            outcomes.add(clients.submit(() -> run(c, payload, seed)));
         }
         int echoed = 0;
         for (int i = 0; i < cases.size(); i++) {
             Outcome seen = outcomes.get(i).get();
             assertThat(seen == Outcome.ECHO || seen == Outcome.INVALID)
-                    .as("seed %d: %s: %s", SEED, cases.get(i).description(), hex(cases.get(i).header()))
+                    .as("seed %d: %s: %s", seed, cases.get(i).description(), hex(cases.get(i).header()))
                     .isTrue();
             if (expected == Outcome.ECHO) {
-                assertThat(seen).as("seed %d: a valid header is used: %s: %s", SEED, cases.get(i).description(),
+                assertThat(seen).as("seed %d: a valid header is used: %s: %s", seed, cases.get(i).description(),
                         hex(cases.get(i).header())).isEqualTo(Outcome.ECHO);
             } else if (expected != Outcome.ANY) {
-                assertThat(seen).as("seed %d: %s is rejected: %s", SEED, cases.get(i).description(),
+                assertThat(seen).as("seed %d: %s is rejected: %s", seed, cases.get(i).description(),
                         hex(cases.get(i).header())).isEqualTo(Outcome.INVALID);
             }
             echoed += seen == Outcome.ECHO ? 1 : 0;
@@ -206,21 +217,21 @@ class ProxyProtocolFuzzTest {
         int echoConnections = echoed;
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Prometheus after = Prometheus.scrape(metrics);
-            assertThat(delta(before, after, "echo_connections_opened_total")).as("seed %d, %s: echo connections", SEED, expected)
+            assertThat(delta(before, after, "echo_connections_opened_total")).as("seed %d, %s: echo connections", seed, expected)
                     .isEqualTo(echoConnections);
-            assertThat(delta(before, after, rejected("timeout"))).as("seed %d: no case waits for the timeout", SEED).isZero();
+            assertThat(delta(before, after, rejected("timeout"))).as("seed %d: no case waits for the timeout", seed).isZero();
             double all = delta(before, after, rejected("invalid")) + delta(before, after, rejected("missing"))
                     + delta(before, after, rejected("incomplete"));
-            assertThat(all).as("seed %d, %s: rejections", SEED, expected).isEqualTo(rejected);
+            assertThat(all).as("seed %d, %s: rejections", seed, expected).isEqualTo(rejected);
             if (expected != Outcome.ANY && expected != Outcome.ECHO) {
                 assertThat(delta(before, after, rejected(expected.name().toLowerCase())))
-                        .as("seed %d: rejected as %s", SEED, expected).isEqualTo(rejected);
+                        .as("seed %d: rejected as %s", seed, expected).isEqualTo(rejected);
             }
         });
     }
 
     /** Sends the case's header, then the payload (unless the case ends early), then FIN, and reads to the end. */
-    private Outcome run(Case c, byte[] payload) throws Exception {
+    private Outcome run(Case c, byte[] payload, long seed) throws Exception {
         try (EchoClient client = EchoClient.connect(server.port())) {
             client.socket().setSoTimeout(10_000);
             try {
@@ -233,7 +244,7 @@ class ProxyProtocolFuzzTest {
             if (echo == null || echo.length == 0) {
                 return Outcome.INVALID; // closed (or reset) unechoed; the metrics tell the reason
             }
-            assertThat(echo).as("seed %d: %s: the echo is exactly the payload: %s", SEED, c.description(),
+            assertThat(echo).as("seed %d: %s: the echo is exactly the payload: %s", seed, c.description(),
                     hex(c.header())).isEqualTo(payload);
             return Outcome.ECHO;
         }
@@ -256,12 +267,22 @@ class ProxyProtocolFuzzTest {
         }
     }
 
-    private void assertEchoesOn(ProxyHeaderCases generator, ExecutorService clients) throws Exception {
+    private void assertEchoesOn(ProxyHeaderCases generator, ExecutorService clients, long seed) throws Exception {
         List<Case> valid = new ProxyHeaderCases(1).generate(400).stream().filter(c -> c.outcome() == Outcome.ECHO).limit(50)
                 .toList();
         for (Case c : valid) {
-            assertThat(clients.submit(() -> run(c, generator.payload())).get()).as("the server echoes on").isEqualTo(Outcome.ECHO);
+            assertThat(clients.submit(() -> run(c, generator.payload(), seed)).get()).as("the server echoes on").isEqualTo(Outcome.ECHO);
         }
+    }
+
+    /** Until a collection has cleared and enqueued a weak reference (a fresh sentinel's), as it does a leaked buffer's. */
+    private static void awaitCollection() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            System.gc();
+            return queue.poll() == sentinel;
+        });
     }
 
     private static double delta(Prometheus before, Prometheus after, String series) {

@@ -15,14 +15,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.FuzzSeeds;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.udp.UdpEchoServer;
@@ -31,11 +35,14 @@ import io.tcpecho.udp.UdpEchoServer;
  * The UDP guard's inputs, seeded: datagrams of random sizes (0 to 65,507 bytes) and contents from random loopback
  * sources and ports, well-known service ports among them (hundreds from each). Every datagram from an ordinary port
  * comes back exactly, to its own socket; none from a service port does, and each is counted; nothing is logged.
+ * <p>
+ * Seeded by {@link FuzzSeeds}: a fixed list by default, with every seed that ever failed kept as a regression case;
+ * {@code -Dtcpecho.fuzz.seed=random} runs one seed from the clock, {@code -Dtcpecho.fuzz.seed=<n>} replays seed n.
+ * {@code -Dfuzz.datagrams=<n>} sends n datagrams per seed instead of 2,000.
  */
 @QuarkusTest
 class UdpFuzzTest {
 
-    private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
     private static final int DATAGRAMS = Integer.getInteger("fuzz.datagrams", 2000);
     private static final int[] SERVICE_PORTS = { 7, 9, 13, 17, 19, 37, 53, 69, 111, 123, 137, 161, 389, 520, 1900, 5353,
             11211 };
@@ -46,9 +53,16 @@ class UdpFuzzTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    @Test
-    void everyDatagramIsEchoedExactlyOrDroppedForItsSourcePort() throws Exception {
-        Random random = new Random(SEED);
+    static Stream<Named<Long>> seeds() {
+        return FuzzSeeds.fixed(1, 2)
+                .regression(6349187905872L, "drew ordinary source port 1900, a service port, and expected its echo")
+                .seeds(UdpFuzzTest.class);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyDatagramIsEchoedExactlyOrDroppedForItsSourcePort(long seed) throws Exception {
+        Random random = new Random(seed);
         InetSocketAddress echo = new InetSocketAddress(EchoClient.HOST, server.port());
         Prometheus before = Prometheus.scrape(metrics);
         List<DatagramChannel> unanswered = new ArrayList<>();
@@ -72,7 +86,7 @@ class UdpFuzzTest {
                     fromServicePorts++;
                 } else {
                     // One at a time: a burst of large datagrams would overflow the server's socket buffer.
-                    assertEchoed(channel, payload, source + ":" + port);
+                    assertEchoed(channel, payload, source + ":" + port, seed);
                     channel.close();
                 }
             }
@@ -80,12 +94,12 @@ class UdpFuzzTest {
             ByteBuffer none = ByteBuffer.allocate(16);
             for (DatagramChannel channel : unanswered) {
                 channel.configureBlocking(false);
-                assertThat(channel.receive(none)).as("seed %d: no reply to a service port", SEED).isNull();
+                assertThat(channel.receive(none)).as("seed %d: no reply to a service port", seed).isNull();
                 channel.close();
             }
             int dropped = fromServicePorts;
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(delta(before,
-                    "echo_udp_dropped_total{reason=\"service_port\"}")).as("seed %d", SEED).isEqualTo(dropped));
+                    "echo_udp_dropped_total{reason=\"service_port\"}")).as("seed %d", seed).isEqualTo(dropped));
             assertThat(delta(before, "echo_udp_dropped_total{reason=\"rate_per_source\"}")
                     + delta(before, "echo_udp_dropped_total{reason=\"rate_global\"}")).isZero();
             log.assertNoFlood(0);
@@ -112,18 +126,18 @@ class UdpFuzzTest {
         };
     }
 
-    private static void assertEchoed(DatagramChannel channel, byte[] payload, String from) throws IOException {
+    private static void assertEchoed(DatagramChannel channel, byte[] payload, String from, long seed) throws IOException {
         ByteBuffer reply = ByteBuffer.allocate(65_536);
         channel.socket().setSoTimeout(5_000);
         try {
             receive(channel, reply);
         } catch (SocketTimeoutException lost) {
-            throw new AssertionError("seed " + SEED + ": no reply to " + payload.length + " bytes from " + from, lost);
+            throw new AssertionError("seed " + seed + ": no reply to " + payload.length + " bytes from " + from, lost);
         }
         reply.flip();
         byte[] echoed = new byte[reply.remaining()];
         reply.get(echoed);
-        assertThat(echoed).as("seed %d: the reply to %d bytes from %s", SEED, payload.length, from).isEqualTo(payload);
+        assertThat(echoed).as("seed %d: the reply to %d bytes from %s", seed, payload.length, from).isEqualTo(payload);
     }
 
     private static void receive(DatagramChannel channel, ByteBuffer into) throws IOException {

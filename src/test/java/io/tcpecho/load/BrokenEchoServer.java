@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A blocking echo server for the client's tests, one thread per connection, that misbehaves in one chosen way
@@ -33,6 +34,7 @@ final class BrokenEchoServer implements AutoCloseable {
     private final ServerSocket server;
     private final Fault fault;
     private final Thread acceptor;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     BrokenEchoServer(Fault fault) throws IOException {
         this.fault = fault;
@@ -94,7 +96,7 @@ final class BrokenEchoServer implements AutoCloseable {
                 }
             }
             if (fault == Fault.NO_EOF) {
-                Thread.sleep(60_000);
+                closed.await(); // no FIN while the server lives
             }
             socket.shutdownOutput();
         } catch (IOException | InterruptedException e) {
@@ -104,6 +106,7 @@ final class BrokenEchoServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed.countDown();
         server.close();
     }
 }

@@ -129,7 +129,7 @@ public final class EchoClient implements AutoCloseable {
         while ((n = in.read(buffer)) != -1) {
             received.write(buffer, 0, n);
             if (!pause.isZero()) {
-                Thread.sleep(pause.toMillis());
+                Thread.sleep(pause.toMillis()); // the slow reader's pace: time passing is the behaviour
             }
         }
         return received.toByteArray();
