@@ -193,11 +193,16 @@ final class ProxyHeaderCases {
 
     // ---- v1
 
+    private int port() {
+        return 1 + random.nextInt(65535);
+    }
+
     private Case v1Case() {
         String line = switch (random.nextInt(3)) {
+            // Ports 1 to 65535: a header's port 0 is invalid, so a valid case must not draw it.
             case 0 -> "PROXY TCP4 %d.%d.%d.%d 198.51.100.%d %d %d".formatted(random.nextInt(256), random.nextInt(256),
-                    random.nextInt(256), random.nextInt(256), random.nextInt(256), random.nextInt(65536), random.nextInt(65536));
-            case 1 -> "PROXY TCP6 2001:db8::%x 2001:db8::1 %d 7".formatted(random.nextInt(65536), random.nextInt(65536));
+                    random.nextInt(256), random.nextInt(256), random.nextInt(256), port(), port());
+            case 1 -> "PROXY TCP6 2001:db8::%x 2001:db8::1 %d 7".formatted(random.nextInt(65536), port());
             default -> "PROXY UNKNOWN";
         };
         byte[] header = (line + "\r\n").getBytes(StandardCharsets.US_ASCII);
