@@ -1,6 +1,5 @@
 package io.tcpecho.load;
 
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -226,10 +225,6 @@ final class LoadRun implements AutoCloseable {
         String message = cause.getMessage();
         String name = cause.getClass().getSimpleName();
         return message == null ? name : name + ": " + message;
-    }
-
-    PrintStream progressStream() {
-        return System.err;
     }
 
     @Override
