@@ -186,7 +186,9 @@ class FaultPortsTest {
 
     @Test
     void noHalfCloseDropsTheQueuedEchoOnTheClientsFin() throws Exception {
-        byte[] payload = EchoClient.randomBytes(4 << 20, 6);
+        // Three times the most a socket's send buffer grows to here (net.ipv4.tcp_wmem's 4 MiB): with 4 MiB, a send buffer
+        // grown to hold the whole echo once left nothing queued at the FIN and nothing lost (a clean-clone run).
+        byte[] payload = EchoClient.randomBytes(12 << 20, 6);
         // A client that reads slowly: the server's echo queues up (and pauses its reading) until the FIN arrives.
         try (EchoClient client = EchoClient.connect(server.faultPort("no-half-close"),
                 socket -> socket.setReceiveBufferSize(16 * 1024))) {
