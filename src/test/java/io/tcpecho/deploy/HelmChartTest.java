@@ -270,8 +270,11 @@ class HelmChartTest {
                     slow: {port: 7101, latencyMs: 200, jitterMs: 50, slicer: {averageSize: 100, delayMs: 0.5}}
                     reset: {port: 7102, servicePort: 9102, resetAfterBytes: 65536, probability: 0.25}
                   command: {enabled: true, timeoutSeconds: 3}
+                  maxConnections: 2000
                 networkPolicy: {enabled: true}
                 """);
+        assertThat(r.env("ECHO_FAULTS_MAX_CONNECTIONS")).isEqualTo("2000");
+        assertThat(Chart.render("").env("ECHO_FAULTS_MAX_CONNECTIONS")).as("the default").isEqualTo("1000");
         assertThat(r.env("ECHO_FAULTS_SLOW_PORT")).isEqualTo("7101");
         assertThat(r.env("ECHO_FAULTS_SLOW_LATENCY")).isEqualTo("200ms");
         assertThat(r.env("ECHO_FAULTS_SLOW_JITTER")).isEqualTo("50ms");
