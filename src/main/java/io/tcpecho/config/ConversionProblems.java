@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -167,9 +166,6 @@ public final class ConversionProblems {
         Type type = leaf.getGenericReturnType();
         if (type instanceof ParameterizedType optional && optional.getRawType() == Optional.class) {
             type = optional.getActualTypeArguments()[0];
-        }
-        if (type == MemorySize.class) {
-            return "a size such as 64M or 1G";
         }
         if (type == boolean.class) {
             return "true or false";

@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -64,25 +62,26 @@ public interface EchoConfig {
     /**
      * Memory for all clients' queued echo together (echo read, not yet sent): near it, the server stops reading from
      * the connections that hold the most, and at the budget, stops serving new connections until memory frees. Sizes
-     * such as {@code 64M} or {@code 1G}, from 1M to three quarters of the direct memory. Unset: half of the JVM's
+     * such as {@code 64MiB} or {@code 1G}, from 1MiB to three quarters of the direct memory. Unset: half of the JVM's
      * direct memory. See docs/memory.md.
      * <p>
      * The default is computed in io.tcpecho.memory.MemoryBudget.
      */
-    @WithConverter(MemorySizeConverter.class)
-    Optional<MemorySize> memoryBudget();
+    @WithConverter(Units.SizeConverter.class)
+    Optional<Long> memoryBudget();
 
     /**
      * Buffer memory in bytes a connection may have queued for sending before the server stops reading from it;
      * reading resumes when the queue is below half. This bounds the memory a client that does not read can make
-     * the server hold. 1024 (1 KiB) to 67108864 (64 MiB).
+     * the server hold. A size, 1KiB to 64MiB.
      * <p>
      * Netty reads up to 64 KiB at a time, so a bound of 64 KiB would pause and resume
      * reading after almost every read of a bulk transfer (bench/NOTES.md: 0.91x the baseline's MiB/s);
      * 256 KiB lets a few reads batch and is still small.
      */
+    @WithConverter(Units.SizeConverter.class)
     @WithDefault("262144")
-    int writeQueueHighWaterMark();
+    long writeQueueHighWaterMark();
 
     /**
      * PROXY protocol v1 and v2 on the echo port: {@code off}, {@code required} or {@code optional}. With it, the

@@ -90,10 +90,10 @@ public final class EchoConfigValidator {
         range(problems, "echo.max-connections-per-client", config.maxConnectionsPerClient(), 0, Integer.MAX_VALUE);
         long maxBudget = directMemoryMax / 4 * 3;
         config.memoryBudget().ifPresent(budget -> {
-            if (budget.asLongValue() < MIN_MEMORY_BUDGET || budget.asLongValue() > maxBudget) {
+            if (budget < MIN_MEMORY_BUDGET || budget > maxBudget) {
                 problems.add(("Invalid configuration: echo.memory-budget=%d is out of range; allowed: %d (1M) to %d, "
                         + "three quarters of the JVM's direct memory (-XX:MaxDirectMemorySize, by default the maximum heap)")
-                        .formatted(budget.asLongValue(), MIN_MEMORY_BUDGET, maxBudget));
+                        .formatted(budget, MIN_MEMORY_BUDGET, maxBudget));
             }
         });
         long fit = MemoryBudget.connectionsThatFit(directMemoryMax);

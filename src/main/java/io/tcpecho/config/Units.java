@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.eclipse.microprofile.config.spi.Converter;
+
 /**
  * Sizes and durations as users write them, in the configuration, on the load client's command line and in fault
  * selections: one syntax everywhere. Sizes are bytes with an optional unit, powers of 1024 ({@code 64}, {@code 4K},
@@ -72,6 +74,14 @@ public final class Units {
             return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos / 1_000 + "us";
         }
         return DurationFormat.format(duration);
+    }
+
+    /** A size property in this syntax ({@code echo.memory-budget=64MiB}); what does not parse names what a size is. */
+    public static final class SizeConverter implements Converter<Long> {
+        @Override
+        public Long convert(String value) {
+            return bytes(value);
+        }
     }
 
     /** {@code 512B}, {@code 64KiB}, {@code 1MiB}: the largest unit that divides {@code bytes} exactly. */

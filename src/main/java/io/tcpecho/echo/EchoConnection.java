@@ -108,7 +108,7 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
         channel.config().setRecvByteBufAllocator(
                 new BudgetedReadSizes(channel.config().getRecvByteBufAllocator(), budget, () -> queued));
         channel.config().setMessageSizeEstimator(BufferMemoryEstimator.INSTANCE);
-        socket.setWriteQueueMaxSize(services.config().writeQueueHighWaterMark());
+        socket.setWriteQueueMaxSize((int) services.config().writeQueueHighWaterMark()); // at most 64 MiB: checked at start-up
         socket.exceptionHandler(this::failed);
         socket.eventHandler(this::userEvent);
         socket.drainHandler(v -> readIfAllowed());

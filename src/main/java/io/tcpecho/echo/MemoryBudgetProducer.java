@@ -15,7 +15,7 @@ final class MemoryBudgetProducer {
     @Produces
     @Singleton
     MemoryBudget memoryBudget(EchoConfig config) {
-        OptionalLong budget = config.memoryBudget().map(size -> OptionalLong.of(size.asLongValue())).orElse(OptionalLong.empty());
+        OptionalLong budget = config.memoryBudget().map(OptionalLong::of).orElse(OptionalLong.empty());
         return MemoryBudget.of(budget, EchoConfig.mostConnections(config));
     }
 

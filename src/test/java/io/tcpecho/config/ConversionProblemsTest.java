@@ -45,8 +45,8 @@ class ConversionProblemsTest {
     void aSizeIsSaidByItsOwnConverterAndNoProblemIsAboutTheValueStandingIn() {
         // Standing in for the budget (unset), the default would be checked instead.
         assertThat(lines(Map.of("echo.memory-budget", "lots"))).containsExactly(
-                "Invalid configuration: echo.memory-budget=lots (env ECHO_MEMORY_BUDGET) is not valid; allowed: a size such as"
-                        + " 64M or 1G");
+                "Invalid configuration: echo.memory-budget=lots (env ECHO_MEMORY_BUDGET) is not valid: 'lots' is not a size"
+                        + " such as 64, 4KiB, 32MiB or 1GiB");
     }
 
     @Test

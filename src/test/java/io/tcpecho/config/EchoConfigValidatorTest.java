@@ -29,6 +29,8 @@ class EchoConfigValidatorTest {
     @Test
     void memoryBudgetMustBeAtLeast1MAndFitInThreeQuartersOfTheDirectMemory() {
         assertThat(problems(Map.of("echo.memory-budget", "96M"))).isEmpty();
+        // One size syntax, the faults' and the load client's: 96MiB is 96M.
+        assertThat(problems(Map.of("echo.memory-budget", "96MiB", "echo.write-queue-high-water-mark", "64KiB"))).isEmpty();
         assertThat(problems(Map.of("echo.memory-budget", "97M"))).containsExactly(
                 "Invalid configuration: echo.memory-budget=101711872 is out of range; allowed: 1048576 (1M) to 100663296,"
                         + " three quarters of the JVM's direct memory (-XX:MaxDirectMemorySize, by default the maximum heap)");
