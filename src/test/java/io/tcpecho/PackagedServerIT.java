@@ -187,8 +187,8 @@ class PackagedServerIT {
                             + " such as 500ms, 30s or 2m",
                     "Invalid configuration: echo.proxy-protocol=maybe (env ECHO_PROXY_PROTOCOL) is not valid; allowed: off,"
                             + " required, optional",
-                    "Invalid configuration: echo.memory-budget=lots (env ECHO_MEMORY_BUDGET) is not valid; allowed: a size"
-                            + " such as 64M or 1G",
+                    "Invalid configuration: echo.memory-budget=lots (env ECHO_MEMORY_BUDGET) is not valid: 'lots' is not a"
+                            + " size such as 64, 4KiB, 32MiB or 1GiB",
                     "Invalid configuration: quarkus.shutdown.delay=soon (env QUARKUS_SHUTDOWN_DELAY) is not valid: Invalid"
                             + " duration: soon",
                     "Invalid configuration: echo.tcp.keep-alive=ture (env ECHO_TCP_KEEP_ALIVE) is not valid; allowed: true"
