@@ -51,10 +51,14 @@ public class ConnectionRegistry {
 
         boolean take() {
             if (size.incrementAndGet() > max) {
-                size.decrementAndGet();
+                release();
                 return false;
             }
             return true;
+        }
+
+        void release() {
+            size.decrementAndGet();
         }
     }
 
@@ -76,7 +80,7 @@ public class ConnectionRegistry {
         }
         Optional<InetAddress> counted = Optional.ofNullable(perClientLimit > 0 ? client : null);
         if (counted.isPresent() && !countClient(counted.get())) {
-            limit.size.decrementAndGet();
+            limit.release();
             return CloseReason.OVER_CLIENT_LIMIT;
         }
         open.put(connection, new Admitted(pool, counted));
@@ -88,7 +92,7 @@ public class ConnectionRegistry {
         if (admitted == null) {
             return;
         }
-        limits.get(admitted.pool()).size.decrementAndGet();
+        limits.get(admitted.pool()).release();
         admitted.client().ifPresent(counted ->
                 perClient.computeIfPresent(counted, (address, count) -> count == 1 ? null : count - 1));
     }
