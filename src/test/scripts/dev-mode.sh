@@ -123,8 +123,8 @@ echo "OK: echo_connections_active is back to 0"
 # 3. Java edit: every echoed chunk is now prefixed with RELOADED:. The connection that triggers the
 #    reload is handed to the new application, so its answer already carries the change.
 sed -i 's|ByteBuf data = (ByteBuf) message;|ByteBuf data = io.netty.buffer.Unpooled.wrappedBuffer(io.netty.buffer.Unpooled.copiedBuffer("RELOADED:", java.nio.charset.StandardCharsets.US_ASCII), (ByteBuf) message);|' \
-  src/main/java/io/tcpecho/echo/EchoConnection.java
-grep -q RELOADED src/main/java/io/tcpecho/echo/EchoConnection.java || fail "the Java edit did not apply"
+  src/main/java/io/tcpecho/echo/EchoHandler.java
+grep -q RELOADED src/main/java/io/tcpecho/echo/EchoHandler.java || fail "the Java edit did not apply"
 pause
 answer=$(echo_once "$port" hello)
 [[ $answer == RELOADED:hello ]] || fail "the connection that triggered the Java reload got '$answer', expected 'RELOADED:hello'"

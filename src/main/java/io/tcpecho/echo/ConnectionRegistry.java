@@ -34,7 +34,7 @@ public class ConnectionRegistry {
     private final int perClientLimit;
     private final Map<Pool, Limit> limits;
     /** Open connections, each with its pool and its client address when it is counted (the per-client limit is on). */
-    private final Map<EchoConnection, Admitted> open = new ConcurrentHashMap<>();
+    private final Map<EchoHandler, Admitted> open = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
 
     private record Admitted(Pool pool, Optional<InetAddress> client) {
@@ -73,7 +73,7 @@ public class ConnectionRegistry {
      *
      * @return null when admitted, else why not
      */
-    CloseReason admit(EchoConnection connection, Pool pool, InetAddress client) {
+    CloseReason admit(EchoHandler connection, Pool pool, InetAddress client) {
         Limit limit = limits.get(pool);
         if (!limit.take()) {
             return CloseReason.OVER_LIMIT;
@@ -87,7 +87,7 @@ public class ConnectionRegistry {
         return null;
     }
 
-    void remove(EchoConnection connection) {
+    void remove(EchoHandler connection) {
         Admitted admitted = open.remove(connection);
         if (admitted == null) {
             return;

@@ -1,62 +1,59 @@
 package io.tcpecho.echo;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
- * The one place where the echo reaches below Vert.x's public {@link NetSocket} to the Netty channel under it.
- * The echo needs what Vert.x 4 does not offer publicly: zero-copy writes of the buffers Netty read into
- * ({@link NetSocketInternal#messageHandler}) with a Netty promise that reports each write's end without a
- * Vert.x future around it ({@link ConnectionBase#writeToChannel(Object, ChannelPromise)}), half-closure (the
- * client's FIN as an event, not a close) and handlers of its own in the pipeline. Vert.x 5 has no public
- * replacement for these either.
+ * The one place where the echo reaches below Vert.x's public API, and what it assumes there (VertxAssumptionsTest
+ * checks each assumption against the Vert.x on the class path, so that an upgrade that breaks one says which):
+ * <ol>
+ * <li>a {@link NetSocket} of a {@code NetServer} is a {@link NetSocketInternal}, whose channel handler context leads
+ * to the Netty channel under it;</li>
+ * <li>Vert.x's own handler in that channel's pipeline is named {@value #VERTX_HANDLER}; handlers added before it see
+ * every inbound event first, and what they consume never reaches Vert.x;</li>
+ * <li>Vert.x closes a server's accepted channels when the server closes, with {@code channel.close()}, which starts at
+ * the pipeline's tail (see {@link ListenerCloseDeferral});</li>
+ * <li>a channel whose config allows half-closure reports the client's FIN as an event, not as a close.</li>
+ * </ol>
+ * Vert.x offers no public way to do these, in version 4 or 5: the echo is a Netty handler ({@link EchoHandler}) so
+ * that it writes the very buffers Netty read, knows when each write ends, and half-closes.
  */
-final class EchoChannels {
+public final class EchoChannels {
 
     /** The name Vert.x 4 gives its own handler in every connection's pipeline. */
-    private static final String VERTX_HANDLER = "handler";
+    static final String VERTX_HANDLER = "handler";
 
     private EchoChannels() {
     }
 
-    static NetSocketInternal internal(NetSocket socket) {
-        return (NetSocketInternal) socket;
+    public static Channel channel(NetSocket socket) {
+        return ((NetSocketInternal) socket).channelHandlerContext().channel();
     }
 
-    static Channel channel(NetSocket socket) {
-        return internal(socket).channelHandlerContext().channel();
-    }
-
-    /**
-     * Makes a just-accepted connection safe to wait: the client's FIN ends only its input, and a close of the
-     * listener's connections does not end it (see {@link ExternalCloseDeferrer}). Idempotent.
-     */
-    static Channel prepare(NetSocket socket) {
+    /** The client's FIN ends only the connection's input: without this, Netty closes at the FIN and drops the echo. */
+    public static Channel allowHalfClosure(NetSocket socket) {
         Channel channel = channel(socket);
-        // Without this, Netty closes the whole channel on the client's FIN and drops the queued echo.
         ((DuplexChannelConfig) channel.config()).setAllowHalfClosure(true);
-        if (channel.pipeline().get(ExternalCloseDeferrer.NAME) == null) {
-            channel.pipeline().addLast(ExternalCloseDeferrer.NAME, ExternalCloseDeferrer.INSTANCE);
-        }
         return channel;
     }
 
-    /**
-     * Writes {@code data} as Vert.x's own writes do (flushed at the end of the read that produced it, and in
-     * order with writes from other threads), completing {@code promise} when it is written or dropped.
-     */
-    static void write(NetSocketInternal socket, ByteBuf data, ChannelPromise promise) {
-        ((ConnectionBase) socket).writeToChannel(data, promise);
+    /** Adds {@code handler} where it sees inbound events before Vert.x does; last when Vert.x's handler is not there. */
+    static void addBeforeVertx(Channel channel, String name, ChannelHandler handler) {
+        if (channel.pipeline().get(VERTX_HANDLER) != null) {
+            channel.pipeline().addBefore(VERTX_HANDLER, name, handler);
+        } else {
+            channel.pipeline().addLast(name, handler);
+        }
     }
 
-    /** Adds {@code handler} where it sees inbound events before Vert.x does. */
-    static void addBeforeVertx(Channel channel, String name, ChannelHandler handler) {
-        channel.pipeline().addBefore(VERTX_HANDLER, name, handler);
+    /**
+     * Closes now, from the pipeline's head, for a connection that no stage of its own serves yet: a close of the whole
+     * channel would wait behind the {@link ListenerCloseDeferral} of a listener that drains.
+     */
+    static void closeNow(Channel channel) {
+        channel.pipeline().firstContext().close();
     }
 }

@@ -1,11 +1,8 @@
 package io.tcpecho.echo;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +21,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.tls.CertificateUpdatedEvent;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.EchoConfigValidator;
-import io.tcpecho.fault.FaultScenario;
+import io.tcpecho.fault.FaultMetrics;
 import io.tcpecho.memory.DirectMemory;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.tls.TlsListener;
@@ -32,7 +29,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -51,52 +47,38 @@ public class EchoServer {
     private final Instance<ConnectionGate> gate;
     private final MemoryBudget budget;
     private final TlsListener tls;
+    private final FaultMetrics faultMetrics;
     /** Every instance, for certificate reloads. */
     private final List<EchoServerVerticle> verticles = new CopyOnWriteArrayList<>();
     private volatile String deploymentId;
     private volatile int port;
     private volatile int tlsPort;
-    private final Map<String, Integer> faultPorts = new ConcurrentHashMap<>();
-    private volatile int commandPort;
+    /** By listener name. */
+    private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
+    /** Keeps the connections open while the listeners close for a drain. */
+    private final ListenerCloseDeferral deferral = new ListenerCloseDeferral();
     private volatile int instances;
 
     EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
-            MemoryBudget budget, TlsListener tls) {
+            MemoryBudget budget, TlsListener tls, FaultMetrics faultMetrics) {
         this.vertx = vertx;
         this.config = config;
         this.acceptor = acceptor;
         this.gate = gate;
         this.budget = budget;
         this.tls = tls;
+        this.faultMetrics = faultMetrics;
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
         EchoConfigValidator.validate(config, DirectMemory.max(), EchoConfigValidator.managementPort(ConfigProvider.getConfig()));
         instances = config.instances().orElseGet(() -> EventLoops.of(vertx).size());
-        NetServerOptions options = ListenerOptions.of(config);
+        List<Listener> listeners = Listener.declare(config, tls, faultMetrics);
+        acceptor.serve(listeners);
         // One handler for every listener, so that the dev-mode gate hands held connections of any to the new code.
         Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
-        Handler<Throwable> failures = failure -> LOG.debugf("Accepting an echo connection failed: %s", failure);
-        List<Listener> listeners = new ArrayList<>();
-        listeners.add(new Listener("echo", "echo.port", options, accept, failures));
-        if (tls.enabled()) {
-            listeners.add(new Listener("tls", "echo.tls.port", tls.options(options), accept, tls::handshakeFailed));
-        }
-        // A negative port is a random one shared by the instances, each listener its own: -1 and -2 are taken.
-        int random = -3;
-        for (Map.Entry<String, FaultScenario> scenario : new TreeMap<>(acceptor.scenarios()).entrySet()) {
-            int configured = scenario.getValue().port();
-            listeners.add(new Listener(scenario.getKey(), "echo.faults." + scenario.getValue().name() + ".port",
-                    new NetServerOptions(options).setPort(configured == 0 ? random-- : configured), accept, failures));
-        }
-        OptionalInt command = config.faults().commandPort();
-        if (command.isPresent()) {
-            listeners.add(new Listener(ConnectionAcceptor.COMMAND, "echo.faults.command-port",
-                    new NetServerOptions(options).setPort(command.getAsInt() == 0 ? random : command.getAsInt()), accept,
-                    failures));
-        }
         Future<String> deployed = vertx.deployVerticle(() -> {
-            EchoServerVerticle verticle = new EchoServerVerticle(listeners);
+            EchoServerVerticle verticle = new EchoServerVerticle(listeners, deferral, accept);
             verticles.add(verticle);
             return verticle;
         }, new DeploymentOptions().setInstances(instances));
@@ -112,28 +94,20 @@ public class EchoServer {
         }
         for (int i = 0; i < listeners.size(); i++) {
             Listener listener = listeners.get(i);
-            FaultScenario scenario = acceptor.scenarios().get(listener.name());
             int bound = verticles.get(0).actualPort(i);
-            if (scenario != null) {
-                faultPorts.put(scenario.name(), bound);
-                LOG.infof("Fault port '%s' listening on %s:%d: %s", scenario.name(), config.host(), bound,
-                        scenario.faults());
-            } else if (listener.name().equals(ConnectionAcceptor.COMMAND)) {
-                commandPort = bound;
-                LOG.infof("Fault command port listening on %s:%d: each connection's first line picks its faults, such as "
-                        + "'FAULT latency=200ms limit-data=64KiB'", config.host(), bound);
-            }
+            boundPorts.put(listener.name(), bound);
+            listener.announcement().ifPresent(line -> LOG.infof(line, config.host(), bound));
         }
     }
 
     /** The bound port of fault scenario {@code name}, 0 when there is no such scenario. */
     public int faultPort(String name) {
-        return faultPorts.getOrDefault(name, 0);
+        return boundPorts.getOrDefault(Listener.scenarioListener(name), 0);
     }
 
     /** The fault command port's bound port, 0 when it is off. */
     public int commandPort() {
-        return commandPort;
+        return boundPorts.getOrDefault(FaultRoute.COMMAND, 0);
     }
 
     /** The registry read the certificate files again (quarkus.tls.NAME.reload-period): new connections get changes. */
@@ -144,13 +118,14 @@ public class EchoServer {
                 : verticles.get(0).updateSsl(options));
     }
 
-    /** Closes the listening socket; open connections stay (see {@link ExternalCloseDeferrer}). */
+    /** Closes the listening sockets; open connections stay (see {@link ListenerCloseDeferral}). */
     public void stopAccepting() throws InterruptedException {
         String id = deploymentId;
         if (id == null) {
             return;
         }
         deploymentId = null;
+        deferral.drain();
         verticles.clear();
         try {
             vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(DEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Handler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SSLOptions;
 
 /**
@@ -18,11 +20,15 @@ import io.vertx.core.net.SSLOptions;
 final class EchoServerVerticle extends AbstractVerticle {
 
     private final List<Listener> listeners;
+    private final ListenerCloseDeferral deferral;
+    private final Handler<NetSocket> accept;
     /** Filled on the verticle's event loop, read by certificate reloads from other threads. */
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
 
-    EchoServerVerticle(List<Listener> listeners) {
+    EchoServerVerticle(List<Listener> listeners, ListenerCloseDeferral deferral, Handler<NetSocket> accept) {
         this.listeners = listeners;
+        this.deferral = deferral;
+        this.accept = accept;
     }
 
     @Override
@@ -30,7 +36,7 @@ final class EchoServerVerticle extends AbstractVerticle {
         List<Future<NetServer>> bound = new ArrayList<>();
         for (Listener listener : listeners) {
             NetServer server = vertx.createNetServer(listener.options())
-                    .connectHandler(listener.connectHandler())
+                    .connectHandler(listener.connectHandler(deferral, accept))
                     .exceptionHandler(listener.failures());
             servers.add(server);
             bound.add(server.listen().recover(failure -> Future.failedFuture(listenFailure(listener, failure))));

@@ -24,8 +24,6 @@ import io.vertx.core.net.NetSocket;
  */
 public final class HeldConnection extends ChannelInboundHandlerAdapter {
 
-    private static final String NAME = "echo-held";
-
     private final NetSocket socket;
     private final Channel channel;
     private final List<Arrival> arrived = new ArrayList<>();
@@ -39,10 +37,10 @@ public final class HeldConnection extends ChannelInboundHandlerAdapter {
 
     /** Holds a connection that has just been accepted; call it on the connection's event loop. */
     public static HeldConnection hold(NetSocket socket) {
-        Channel channel = EchoChannels.prepare(socket);
+        Channel channel = EchoChannels.channel(socket);
         channel.config().setAutoRead(false);
         HeldConnection held = new HeldConnection(socket, channel);
-        EchoChannels.addBeforeVertx(channel, NAME, held);
+        ConnectionPipeline.HELD.add(channel, held);
         return held;
     }
 
@@ -66,7 +64,7 @@ public final class HeldConnection extends ChannelInboundHandlerAdapter {
 
     /** From any thread: closes the connection without serving it, for when nothing can. */
     public void close() {
-        channel.eventLoop().execute(() -> channel.pipeline().firstContext().close());
+        channel.eventLoop().execute(() -> EchoChannels.closeNow(channel));
     }
 
     @Override

@@ -16,9 +16,9 @@ final class IdleTimeoutHandler extends IdleStateHandler {
 
     static final String NAME = "echo-idle-timeout";
 
-    private final EchoConnection connection;
+    private final EchoHandler connection;
 
-    IdleTimeoutHandler(Duration timeout, EchoConnection connection) {
+    IdleTimeoutHandler(Duration timeout, EchoHandler connection) {
         super(0, 0, timeout.toNanos(), TimeUnit.NANOSECONDS);
         this.connection = connection;
     }

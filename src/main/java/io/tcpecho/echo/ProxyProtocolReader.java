@@ -81,7 +81,7 @@ public final class ProxyProtocolReader {
      * connection is rejected. Any listener of the service can use it; the echo's and the whoami's do.
      */
     public static void identify(NetSocket socket, EchoConfig config, EchoMetrics metrics, Consumer<ClientOrigin> start) {
-        Channel channel = EchoChannels.prepare(socket);
+        Channel channel = EchoChannels.allowHalfClosure(socket);
         if (config.proxyProtocol() == ProxyProtocolMode.OFF) {
             start.accept(ClientOrigin.direct((InetSocketAddress) channel.remoteAddress()));
             return;

@@ -13,37 +13,67 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ReferenceCountUtil;
 import io.tcpecho.fault.ConnectionFaults;
-import io.tcpecho.fault.DelayStage;
 import io.tcpecho.fault.FaultTarget;
 import io.tcpecho.memory.BudgetedReadSizes;
 import io.tcpecho.memory.BufferMemoryEstimator;
-import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsHalfClose;
 import io.tcpecho.tls.TlsListener;
 import io.tcpecho.tls.TlsSession;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.NetSocketInternal;
 
 /**
- * One client connection: echoes what it reads, stops reading while its writes are queued or while the memory
- * budget says so, and on the client's half-close sends the rest, then its own FIN (after TLS's close_notify on a TLS
- * connection), then closes.
+ * The echo of one connection, the last of its pipeline's stages ({@link ConnectionPipeline#ECHO}): writes back each
+ * buffer it reads, pauses reading while its echo is queued ({@link ReadThrottle}), and on the client's half-close sends
+ * the rest, then its own FIN (after TLS's close_notify on a TLS connection), then closes, as the classic
+ * {@code read until EOF; shutdown(SHUT_WR); close()} does. Faults ({@link ConnectionFaults}) act on it through
+ * {@link FaultTarget}.
  * <p>
- * Every method runs on the connection's event loop except {@link #abortFromAnyThread} and
- * {@link #memoryFreed}, so its state needs no synchronization. Buffers are the pooled ones Netty read into:
- * each is written back as it is and released by Netty once written, with no copy. Each write reports its
- * end, so that what the connection holds ({@link #queued}) and what was sent or dropped are exact.
+ * A connection is two streams, each with its own state: what the client sends ({@link Input}) and what the server sends
+ * ({@link Output}). Every method runs on the connection's event loop but {@link #abortFromAnyThread}. Buffers are the
+ * pooled ones Netty read into: each is written back as it is, with no copy, and each write reports its end, so that
+ * what the connection holds ({@link #queued}) and what was sent or dropped are exact.
+ * <p>
+ * Every close starts here, at this handler's place in the pipeline, and so never waits behind Vert.x's handler or
+ * the listener's close deferral: a connection the server ends, ends now.
  */
-final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
+final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTarget {
 
-    private static final Logger LOG = Logger.getLogger(EchoConnection.class);
+    private static final Logger LOG = Logger.getLogger(EchoHandler.class);
 
-    private final NetSocketInternal socket;
-    private final Channel channel;
+    /**
+     * How long a client may go on after the server ended its output on its own (a fault's FIN) before the connection is
+     * closed: a client that never sends its FIN must not hold it open for ever.
+     */
+    static final long LINGER_AFTER_SERVER_FIN_MILLIS = 2_000;
+
+    /** What the client sends. */
+    enum Input {
+        /** Read and echoed, as fast as the echo leaves. */
+        OPEN,
+        /** A fault stopped reading for good (a stall): what was read is dropped, nothing is echoed. */
+        STOPPED,
+        /** The client's FIN or TLS close_notify came: everything it sent has been read. */
+        ENDED
+    }
+
+    /** What the server sends. */
+    enum Output {
+        /** The echo. */
+        OPEN,
+        /** The client's input ended: what is queued goes out, then the server's FIN. */
+        FINISHING,
+        /** A fault resets the connection once its echo is out and acknowledged. */
+        RESETTING,
+        /** The server's FIN is sent or on its way: nothing more may be written. */
+        SHUT
+    }
+
     private final ClientOrigin origin;
     private final Optional<TlsSession> tls;
     private final ConnectionServices services;
@@ -52,37 +82,23 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     private final String scenario;
     private final ConnectionFaults faults;
     private final long openedAt = System.nanoTime();
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private ReadThrottle throttle;
+    private Input input = Input.OPEN;
+    private Output output = Output.OPEN;
     private CloseReason reason;
     /**
-     * Memory this connection holds: the capacity of the buffers read and queued back but not written yet. A
-     * buffer pins its whole capacity whatever it holds, so this, not the byte count, is what the budget counts.
+     * Memory this connection holds: the capacity of the buffers read and queued back but not written yet. A buffer pins
+     * its whole capacity whatever it holds, so this, not the byte count, is what the budget counts.
      */
     private long queued;
     /** For the access log: bytes read from the client, and bytes of echo the socket took. */
     private long received;
     private long sent;
-    /** Not read because of the memory budget (and registered with it for {@link #memoryFreed}). */
-    private boolean pausedForMemory;
-    /** Accepted while overloaded: not read until the overload ends. */
-    private boolean acceptedOverloaded;
 
-    /** The client's FIN or TLS close_notify arrived: the input has ended, and the connection is finishing. */
-    private boolean inputEnded;
-    /** A fault ends the output early (truncate), resets the connection once its echo is out, or stopped reading (stall). */
-    private boolean outputShut;
-    private boolean resetPending;
-    private boolean stopped;
-
-    /**
-     * How long a client may go on after the server ended its output on its own (a fault's FIN) before the connection is
-     * closed: a client that never sends its FIN must not hold it open for ever.
-     */
-    static final long LINGER_AFTER_SERVER_FIN_MILLIS = 2_000;
-
-    EchoConnection(NetSocket socket, ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services,
-            ConnectionRegistry.Pool pool, String scenario, ConnectionFaults faults) {
-        this.socket = EchoChannels.internal(socket);
-        this.channel = EchoChannels.channel(socket); // prepared by ProxyProtocolReader.identify
+    EchoHandler(ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services, ConnectionRegistry.Pool pool,
+            String scenario, ConnectionFaults faults) {
         this.origin = origin;
         this.tls = tls;
         this.services = services;
@@ -92,36 +108,32 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     }
 
     /**
-     * Starts the echo. The connection may have been held before (see {@link HeldConnection}) and may even be
-     * closed already: it is counted as opened and closed all the same, exactly once.
+     * Starts the echo. The connection may have been held before (see {@link HeldConnection}) and may even be closed
+     * already: it is counted as opened and closed all the same, exactly once.
      */
-    void start() {
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        ctx = context;
+        channel = context.channel();
         services.metrics().opened();
         CloseReason refused = services.registry().admit(this, pool, clientAddress());
-        // The channel's own close future, unlike Vert.x's close handler, also reports a close that came first.
+        // The channel's own close future also reports a close that came first.
         channel.closeFuture().addListener(closed -> closedSoon());
+        throttle = new ReadThrottle(channel, services.budget(), services.metrics(), () -> queued, this::readIfAllowed);
         if (refused != null) {
             abort(refused);
             return;
         }
-        MemoryBudget budget = services.budget();
+        throttle.admitted();
         channel.config().setRecvByteBufAllocator(
-                new BudgetedReadSizes(channel.config().getRecvByteBufAllocator(), budget, () -> queued));
+                new BudgetedReadSizes(channel.config().getRecvByteBufAllocator(), services.budget(), () -> queued));
         channel.config().setMessageSizeEstimator(BufferMemoryEstimator.INSTANCE);
-        socket.setWriteQueueMaxSize((int) services.config().writeQueueHighWaterMark()); // at most 64 MiB: checked at start-up
-        socket.exceptionHandler(this::failed);
-        socket.eventHandler(this::userEvent);
-        socket.drainHandler(v -> readIfAllowed());
-        socket.messageHandler(this::echo);
+        int mark = (int) services.config().writeQueueHighWaterMark(); // at most 64 MiB: checked at start-up
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(mark / 2, mark));
         if (!services.config().idleTimeout().isZero()) {
-            EchoChannels.addBeforeVertx(channel, IdleTimeoutHandler.NAME,
-                    new IdleTimeoutHandler(services.config().idleTimeout(), this));
+            ConnectionPipeline.IDLE_TIMEOUT.add(channel, new IdleTimeoutHandler(services.config().idleTimeout(), this));
         }
-        if (!budget.admitsNewConnections()) {
-            acceptedOverloaded = true;
-            services.metrics().acceptDelayed();
-        }
-        if (faults != null && !faults.start(this, stage -> EchoChannels.addBeforeVertx(channel, DelayStage.NAME, stage))) {
+        if (faults != null && !faults.start(this, stage -> ConnectionPipeline.FAULT_DELAY.add(channel, stage))) {
             return; // refused or stalled: no echo
         }
         readIfAllowed();
@@ -133,7 +145,12 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
         return origin.client() == null ? null : origin.client().getAddress();
     }
 
-    private void echo(Object message) {
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object message) {
+        if (input == Input.STOPPED || !(message instanceof ByteBuf)) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
         ByteBuf data = (ByteBuf) message;
         received += data.readableBytes();
         services.metrics().received(data.readableBytes());
@@ -144,12 +161,9 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
         int memory = data.capacity();
         queued += memory;
         services.budget().hold(memory);
-        EchoChannels.write(socket, data, channel.newPromise().addListener(new Written(bytes, memory)));
-        if (socket.writeQueueFull() || !services.budget().mayRead(queued)) {
-            if (!channel.config().isAutoRead() && queued > services.budget().allowance()
-                    && services.budget().directMemoryCritical()) {
-                // Read although paused: the epoll transport reads a half-closed connection to its end. With the
-                // direct memory nearly gone, this connection growing further would fail allocations of others.
+        context.write(data, context.newPromise().addListener(new Written(bytes, memory)));
+        if (throttle.overBounds()) {
+            if (throttle.mustShed()) {
                 abort(CloseReason.SHED);
                 return;
             }
@@ -157,52 +171,23 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
         }
     }
 
-    /**
-     * Reads on if the write queue is under its bound and the budget allows what this connection holds;
-     * otherwise pauses. The drain handler calls it again for the queue; for the budget, the end of each write
-     * and {@link #memoryFreed} do.
-     */
-    private void readIfAllowed() {
-        if (!channel.isActive() || stopped) {
-            return;
-        }
-        if (socket.writeQueueFull()) {
-            channel.config().setAutoRead(false);
-            return;
-        }
-        if (!memoryAllowsReading()) {
-            channel.config().setAutoRead(false);
-            if (pausedForMemory) {
-                return;
-            }
-            pausedForMemory = true;
-            if (!acceptedOverloaded) {
-                services.metrics().pausedForMemory();
-            }
-            services.budget().await(this);
-            if (!memoryAllowsReading()) {
-                return; // registered first, then checked again: memory freed in between is not missed
-            }
-        }
-        stopWaitingForMemory();
-        acceptedOverloaded = false;
-        channel.config().setAutoRead(true);
-    }
-
-    private boolean memoryAllowsReading() {
-        return acceptedOverloaded ? services.budget().admitsNewConnections() : services.budget().mayRead(queued);
-    }
-
-    private void stopWaitingForMemory() {
-        if (pausedForMemory) {
-            pausedForMemory = false;
-            services.budget().stopWaiting(this);
-        }
+    /** The echo of a read goes out at its end, in one flush, as Vert.x's own writes did. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        context.flush();
     }
 
     @Override
-    public void memoryFreed() {
-        channel.eventLoop().execute(this::readIfAllowed);
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (channel.isWritable()) {
+            readIfAllowed();
+        }
+    }
+
+    private void readIfAllowed() {
+        if (channel.isActive() && input == Input.OPEN) {
+            throttle.readIfAllowed();
+        }
     }
 
     /** The end of one write: the bytes are sent, or dropped because the connection closed first. */
@@ -222,20 +207,21 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
             if (write.isSuccess()) {
                 sent += bytes;
                 services.metrics().sent(bytes);
+                if (throttle.waitingForMemory()) {
+                    readIfAllowed();
+                }
             } else {
                 services.metrics().dropped(bytes);
-            }
-            if (pausedForMemory && write.isSuccess()) {
-                readIfAllowed();
             }
         }
     }
 
-    private void userEvent(Object event) {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
         // A stalled connection hears its client's FIN too (the epoll transport reports it while reading is paused): the
         // stall then lets the connection go instead of holding it half-closed for ever.
-        if (TlsHalfClose.isEndOfInput(event) && !inputEnded) {
-            inputEnded = true;
+        if (TlsHalfClose.isEndOfInput(event) && input != Input.ENDED) {
+            input = Input.ENDED;
             if (faults == null || !faults.clientEnded()) {
                 finishAfterClientEof();
             }
@@ -243,19 +229,19 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     }
 
     /**
-     * The client ended its write side: everything it sent has been read and queued. Wait until the queue
-     * is written, then send TLS's close_notify if the connection is TLS, then FIN, then close, as
-     * {@code shutdown(SHUT_WR); close()} would.
+     * The client ended its output: everything it sent has been read and queued. Waits until the queue is written, then
+     * sends TLS's close_notify if the connection is TLS, then FIN, then closes.
      */
     private void finishAfterClientEof() {
-        if (resetPending) {
+        if (output == Output.RESETTING) {
             return; // a fault resets the connection once its echo is out
         }
-        if (outputShut) {
-            socket.close(); // a fault sent the FIN already: nothing more may be written
+        if (output == Output.SHUT) {
+            ctx.close(); // a fault sent the FIN already: nothing more may be written
             return;
         }
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
+        output = Output.FINISHING;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (!flushed.isSuccess()) {
                 return; // the channel is closing already; closed() counts it as a reset
             }
@@ -268,11 +254,12 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     }
 
     private void sendFinThenClose() {
+        output = Output.SHUT;
         TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture shut) -> {
             if (shut.isSuccess() && reason == null) {
                 reason = CloseReason.COMPLETED;
             }
-            socket.close();
+            ctx.close();
         });
     }
 
@@ -297,7 +284,7 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     /** Decided now, done after the chunk being echoed is written: the rest of this event-loop task writes it. */
     @Override
     public void finishOutput() {
-        outputShut = true;
+        output = Output.SHUT;
         reason = CloseReason.FAULT;
         afterThisChunk(() -> TlsHalfClose.shutdownOutput(channel).addListener(shut -> channel.eventLoop().schedule(
                 () -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS)));
@@ -305,12 +292,12 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
 
     @Override
     public void resetAfterOutput() {
-        resetPending = true;
+        output = Output.RESETTING;
         afterThisChunk(() -> UnackedBytes.whenAcknowledged(channel, this::reset));
     }
 
     private void afterThisChunk(Runnable then) {
-        channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
+        channel.eventLoop().execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (flushed.isSuccess()) {
                 then.run();
             }
@@ -324,9 +311,8 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
 
     @Override
     public void stopReading() {
-        stopped = true;
-        channel.config().setAutoRead(false);
-        socket.messageHandler(ReferenceCountUtil::release);
+        input = Input.STOPPED;
+        throttle.stop();
     }
 
     /** Closes at once, dropping anything still queued. */
@@ -334,38 +320,40 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
         if (reason == null) {
             reason = why;
         }
-        // Start at the head of the pipeline: Vert.x's own close would first wait for the queue to drain.
-        channel.pipeline().firstContext().close();
+        ctx.close();
     }
 
     void abortFromAnyThread(CloseReason why) {
         channel.eventLoop().execute(() -> abort(why));
     }
 
-    private void failed(Throwable failure) {
+    /** A failure of this connection is its own: counted by kind, never passed on (Vert.x would log each). */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable failure) {
         if (tls.isPresent() && TlsListener.isTlsFailure(failure)) {
             // The client broke TLS (a renegotiation, a corrupt record): its fault, counted and logged once per reason.
             services.tls().handshakeFailed(failure);
-            if (reason == null) {
-                reason = CloseReason.PROTOCOL_ERROR;
-            }
+            reasonIfNone(CloseReason.PROTOCOL_ERROR);
         } else if (failure instanceof IOException) {
             // Resets and broken pipes are the client's business: count them, no stack trace.
             LOG.debugf("Connection from %s failed: %s", origin, failure);
-            if (reason == null) {
-                reason = CloseReason.RESET;
-            }
+            reasonIfNone(CloseReason.RESET);
         } else {
             LOG.warnf("Connection from %s failed and is closed: %s", origin, failure);
-            if (reason == null) {
-                reason = CloseReason.ERROR;
-            }
+            reasonIfNone(CloseReason.ERROR);
+        }
+        context.close();
+    }
+
+    private void reasonIfNone(CloseReason why) {
+        if (reason == null) {
+            reason = why;
         }
     }
 
     /**
      * Accounts for the close one task later: a failure that closed the channel (TLS's alert on a refused renegotiation)
-     * reaches {@link #failed} only after the close, and names the reason.
+     * reaches {@link #exceptionCaught} only after the close, and names the reason.
      */
     private void closedSoon() {
         try {
@@ -376,7 +364,7 @@ final class EchoConnection implements MemoryBudget.Waiter, FaultTarget {
     }
 
     private void closed() {
-        stopWaitingForMemory();
+        throttle.stopWaiting();
         services.registry().remove(this);
         CloseReason why = reason == null ? CloseReason.RESET : reason;
         long open = System.nanoTime() - openedAt;
