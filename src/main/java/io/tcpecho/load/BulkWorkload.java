@@ -2,9 +2,6 @@ package io.tcpecho.load;
 
 import java.util.concurrent.CountDownLatch;
 
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-
 /**
  * {@code bulk}: N connections each stream S bytes full duplex (sending while the echo comes back), then
  * optionally half-close and expect the rest of the echo and the server's EOF. Throughput is the echoed bytes
@@ -21,23 +18,24 @@ final class BulkWorkload {
         CountDownLatch done = new CountDownLatch(connections);
         long begin = System.nanoTime();
         for (int i = 0; i < connections; i++) {
-            long id = i;
-            run.connect(() -> new Handler(run, id, size, chunk, halfClose, done));
+            run.connect(i, new Stream(run, size, chunk, halfClose, done));
         }
         run.await(done, 0);
         long elapsed = System.nanoTime() - begin;
         return result.measured(run, elapsed, run.takeLatencies());
     }
 
-    private static final class Handler extends VerifyingHandler {
+    /** One connection's stream: as much as its queue takes at a time, in writes of {@code chunk}. */
+    private static final class Stream implements ConnectionScript {
+        private final LoadRun run;
         private final long size;
         private final int chunk;
         private final boolean halfClose;
         private final CountDownLatch done;
         private long began;
 
-        Handler(LoadRun run, long id, long size, int chunk, boolean halfClose, CountDownLatch done) {
-            super(run, id);
+        Stream(LoadRun run, long size, int chunk, boolean halfClose, CountDownLatch done) {
+            this.run = run;
             this.size = size;
             this.chunk = chunk;
             this.halfClose = halfClose;
@@ -45,58 +43,54 @@ final class BulkWorkload {
         }
 
         @Override
-        protected void active() {
+        public void active(Connection connection) {
             began = System.nanoTime();
-            writeMore();
+            writeMore(connection);
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (channel.isWritable()) {
-                writeMore();
-            }
-            ctx.fireChannelWritabilityChanged();
+        public void writable(Connection connection) {
+            writeMore(connection);
         }
 
-        private void writeMore() {
-            if (finished || sent >= size) {
+        private void writeMore(Connection connection) {
+            if (connection.isOver() || connection.sent() >= size) {
                 return;
             }
-            ChannelFuture last = null;
-            while (sent < size && channel.isWritable()) {
-                last = send(Math.min(chunk, size - sent));
+            while (connection.sent() < size && connection.isWritable()) {
+                connection.send(Math.min(chunk, size - connection.sent()));
             }
-            // The flush may complete writes and re-enter here through channelWritabilityChanged.
-            channel.flush();
-            if (sent == size && halfClose && !outputShut) {
-                shutdownOutputAfter(last);
-            }
-        }
-
-        @Override
-        protected void receivedData() {
-            if (received == size && (!halfClose || eof)) {
-                complete();
+            // The flush may complete writes and re-enter here through writable().
+            connection.flush();
+            if (connection.sent() == size && halfClose) {
+                connection.halfClose();
             }
         }
 
         @Override
-        protected void endOfStream() {
-            if (received == size && sent == size) {
-                complete();
+        public void echoed(Connection connection) {
+            if (connection.received() == size && (!halfClose || connection.hasEof())) {
+                complete(connection);
+            }
+        }
+
+        @Override
+        public void serverEnded(Connection connection) {
+            if (connection.received() == size && connection.sent() == size) {
+                complete(connection);
             } else {
-                earlyEof();
+                connection.serverEndedEarly();
             }
         }
 
-        private void complete() {
+        private void complete(Connection connection) {
             run.latency.recordValue(System.nanoTime() - began);
-            finish();
+            connection.finish();
             done.countDown();
         }
 
         @Override
-        protected void endedAsExpected() {
+        public void endedAsExpected(Connection connection) {
             done.countDown();
         }
     }

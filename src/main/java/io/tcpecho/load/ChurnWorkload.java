@@ -38,61 +38,58 @@ final class ChurnWorkload {
                 .window(window.messages(), window.bytesEchoed(), window.connections());
     }
 
+    /** The slot's next connection, or the slot's end once the run stops or fails. */
     private void next() {
         if (stop || run.hasFailed()) {
             slotsDone.countDown();
             return;
         }
-        long began = System.nanoTime();
-        run.connect(() -> new Handler(ids.getAndIncrement(), began));
+        run.connect(ids.getAndIncrement(), new OneMessage(System.nanoTime()));
     }
 
-    private final class Handler extends VerifyingHandler {
+    /** One connection of a slot: one message and its echo, then the slot's next connection. */
+    private final class OneMessage implements ConnectionScript {
         private final long began;
 
-        Handler(long id, long began) {
-            super(ChurnWorkload.this.run, id);
+        OneMessage(long began) {
             this.began = began;
         }
 
         @Override
-        protected void active() {
-            var written = send(messageSize);
-            channel.flush();
+        public void active(Connection connection) {
+            connection.send(messageSize);
+            connection.flush();
             if (halfClose) {
-                shutdownOutputAfter(written);
+                connection.halfClose();
             }
         }
 
         @Override
-        protected void receivedData() {
-            if (received == messageSize && (!halfClose || eof)) {
-                complete();
+        public void echoed(Connection connection) {
+            if (connection.received() == messageSize && (!halfClose || connection.hasEof())) {
+                complete(connection);
             }
         }
 
         @Override
-        protected void endOfStream() {
-            if (halfClose && received == messageSize) {
-                complete();
+        public void serverEnded(Connection connection) {
+            if (halfClose && connection.received() == messageSize) {
+                complete(connection);
             } else {
-                earlyEof();
+                connection.serverEndedEarly();
             }
         }
 
-        private void complete() {
+        private void complete(Connection connection) {
             run.latency.recordValue(System.nanoTime() - began);
             run.messages.increment();
-            finish().addListener(closed -> next());
+            connection.finish();
+            connection.whenClosed(ChurnWorkload.this::next);
         }
 
         @Override
-        protected void endedAsExpected() {
-            if (channel == null) {
-                next(); // reset before it was established
-            } else {
-                channel.closeFuture().addListener(closed -> next());
-            }
+        public void endedAsExpected(Connection connection) {
+            connection.whenClosed(ChurnWorkload.this::next);
         }
     }
 }

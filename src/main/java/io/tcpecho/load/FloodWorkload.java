@@ -3,10 +3,7 @@ package io.tcpecho.load;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
 
 /**
@@ -40,22 +37,13 @@ final class FloodWorkload {
         long holdNanos = plan.holdNanos();
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
-        List<Handler> handlers = new ArrayList<>(connections);
+        List<Flooding> floods = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
-            handlers.add(new Handler(run, i, plan.size(), plan.chunk(), opened, done));
+            floods.add(new Flooding(run, plan.size(), plan.chunk(), opened, done));
         }
-        AtomicInteger nextIndex = new AtomicInteger();
-        Runnable[] openNext = new Runnable[1];
-        openNext[0] = () -> {
-            int index = nextIndex.getAndIncrement();
-            if (index < connections && !run.hasFailed()) {
-                run.connect(() -> handlers.get(index), plan.sendBuffer()).addListener(f -> openNext[0].run());
-            }
-        };
         long begin = System.nanoTime();
-        for (int i = 0; i < Math.min(plan.concurrency(), connections); i++) {
-            openNext[0].run();
-        }
+        GradualOpening.open(run, floods, plan.concurrency(),
+                new LoadRun.SocketSettings(plan.sendBuffer(), CLIENT_QUEUE));
         if (!run.await(opened, 0)) {
             return result.measured(run, System.nanoTime() - begin, run.takeLatencies());
         }
@@ -68,104 +56,115 @@ final class FloodWorkload {
             return result.measured(run, System.nanoTime() - begin, run.takeLatencies());
         }
         long drainBegin = System.nanoTime();
-        handlers.forEach(h -> h.channel.eventLoop().execute(h::drain));
+        floods.forEach(Flooding::endHold);
         run.await(done, 0);
         return result.parameter("bytesSentWhileFlooding", heldSent)
                 .measured(run, System.nanoTime() - drainBegin, run.takeLatencies());
     }
 
-    private static final class Handler extends VerifyingHandler {
+    /** One flooding connection: sends without reading, then catches up with its echo, sends the rest and ends. */
+    private static final class Flooding implements ConnectionScript {
+
+        private enum Stage {
+            /** Sending what the server takes, reading nothing. */
+            HOLDING,
+            /** After the hold, reading the echo of everything sent during it. */
+            CATCHING_UP,
+            /** Sending the rest, half-closing, and expecting every byte back and the server's EOF. */
+            ENDING
+        }
+
+        private final LoadRun run;
         private final long size;
         private final int chunk;
         private final CountDownLatch opened;
         private final CountDownLatch done;
+        private Stage stage = Stage.HOLDING;
+        private Connection connection;
         private long drainBegan;
-        private ChannelFuture lastWrite;
-        /** After the hold, until the echo of everything sent during it is back. */
-        private boolean catchingUp;
 
-        Handler(LoadRun run, long id, long size, int chunk, CountDownLatch opened, CountDownLatch done) {
-            super(run, id);
+        Flooding(LoadRun run, long size, int chunk, CountDownLatch opened, CountDownLatch done) {
+            this.run = run;
             this.size = size;
             this.chunk = chunk;
             this.opened = opened;
             this.done = done;
-            expectingEcho = false;
         }
 
         @Override
-        protected void active() {
-            channel.config().setAutoRead(false);
-            channel.config().setWriteBufferWaterMark(CLIENT_QUEUE);
+        public void active(Connection connection) {
+            this.connection = connection;
+            connection.holdEcho();
             opened.countDown();
             writeMore();
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (channel.isWritable()) {
-                writeMore();
-            }
-            ctx.fireChannelWritabilityChanged();
+        public void writable(Connection connection) {
+            writeMore();
         }
 
         private void writeMore() {
-            if (finished || catchingUp || sent >= size) {
+            if (connection.isOver() || stage == Stage.CATCHING_UP || connection.sent() >= size) {
                 return;
             }
-            while (sent < size && channel.isWritable()) {
-                lastWrite = send(Math.min(chunk, size - sent));
+            while (connection.sent() < size && connection.isWritable()) {
+                connection.send(Math.min(chunk, size - connection.sent()));
             }
-            channel.flush();
-            if (sent == size && expectingEcho) {
-                shutdownOutputAfter(lastWrite);
+            connection.flush();
+            if (connection.sent() == size && stage == Stage.ENDING) {
+                connection.halfClose();
             }
         }
 
-        /** The hold is over: read the echo, then send the rest and half-close. */
-        void drain() {
-            if (finished) {
+        /** The hold is over, from the workload's thread once every connection is open. */
+        void endHold() {
+            connection.execute(this::drain);
+        }
+
+        /** Reads the echo, then sends the rest and half-closes. */
+        private void drain() {
+            if (connection.isOver()) {
                 return;
             }
             drainBegan = System.nanoTime();
-            expectEcho();
-            catchingUp = received < sent;
-            channel.config().setAutoRead(true);
-            if (!catchingUp) {
+            stage = connection.received() < connection.sent() ? Stage.CATCHING_UP : Stage.ENDING;
+            connection.expectEcho();
+            if (stage == Stage.ENDING) {
                 sendTheRest();
             }
         }
 
         private void sendTheRest() {
-            if (sent == size) {
-                shutdownOutputAfter(lastWrite);
+            if (connection.sent() == size) {
+                connection.halfClose();
             } else {
                 writeMore();
             }
         }
 
         @Override
-        protected void receivedData() {
-            if (catchingUp && received == sent) {
-                catchingUp = false;
+        public void echoed(Connection connection) {
+            if (stage == Stage.CATCHING_UP && connection.received() == connection.sent()) {
+                stage = Stage.ENDING;
                 sendTheRest();
-            } else if (received == size && eof) {
+            } else if (connection.received() == size && connection.hasEof()) {
                 complete();
             }
         }
 
         @Override
-        protected void endOfStream() {
-            if (received == size && sent == size) {
+        public void serverEnded(Connection connection) {
+            if (connection.received() == size && connection.sent() == size) {
                 complete();
             } else {
-                earlyEof();
+                connection.serverEndedEarly();
             }
         }
 
         private void complete() {
             run.latency.recordValue(System.nanoTime() - drainBegan);
-            finish();
+            connection.finish();
             done.countDown();
         }
     }

@@ -3,7 +3,6 @@ package io.tcpecho.load;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code idle}: opens N connections (at most C connecting at a time), holds them without traffic, then checks
@@ -22,23 +21,12 @@ final class IdleWorkload {
             long holdNanos) throws InterruptedException {
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch checked = new CountDownLatch(connections);
-        List<Handler> handlers = new ArrayList<>(connections);
+        List<HoldAndCheck> held = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
-            handlers.add(new Handler(run, i, messageSize, opened, checked));
+            held.add(new HoldAndCheck(run, messageSize, opened, checked));
         }
-        AtomicInteger nextIndex = new AtomicInteger();
-        Runnable[] openNext = new Runnable[1];
-        openNext[0] = () -> {
-            int index = nextIndex.getAndIncrement();
-            if (index < connections && !run.hasFailed()) {
-                run.connect(() -> handlers.get(index))
-                        .addListener(f -> openNext[0].run());
-            }
-        };
         long begin = System.nanoTime();
-        for (int i = 0; i < Math.min(concurrency, connections); i++) {
-            openNext[0].run();
-        }
+        GradualOpening.open(run, held, concurrency, LoadRun.SocketSettings.DEFAULT);
         if (!run.await(opened, 0)) {
             return result.measured(run, System.nanoTime() - begin, run.takeLatencies());
         }
@@ -50,62 +38,71 @@ final class IdleWorkload {
         if (run.hasFailed()) {
             return result.measured(run, openNanos, run.takeLatencies());
         }
-        handlers.forEach(h -> h.channel.eventLoop().execute(h::check));
+        held.forEach(HoldAndCheck::startCheck);
         run.await(checked, 0);
         return result.measured(run, openNanos, run.takeLatencies()).window(connections, run.bytesReceived.sum(),
                 connections);
     }
 
-    private static final class Handler extends VerifyingHandler {
+    /** One connection: silent while held, then one message, the half-close and the server's EOF. */
+    private static final class HoldAndCheck implements ConnectionScript {
+        private final LoadRun run;
         private final int messageSize;
         private final CountDownLatch opened;
         private final CountDownLatch checked;
+        private Connection connection;
         private long sentAt;
 
-        Handler(LoadRun run, long id, int messageSize, CountDownLatch opened, CountDownLatch checked) {
-            super(run, id);
+        HoldAndCheck(LoadRun run, int messageSize, CountDownLatch opened, CountDownLatch checked) {
+            this.run = run;
             this.messageSize = messageSize;
             this.opened = opened;
             this.checked = checked;
         }
 
         @Override
-        protected void active() {
+        public void active(Connection connection) {
+            this.connection = connection;
             opened.countDown();
         }
 
-        void check() {
-            if (finished) {
+        /** The hold is over: checks the connection, from the workload's thread once every connection is open. */
+        void startCheck() {
+            connection.execute(this::check);
+        }
+
+        private void check() {
+            if (connection.isOver()) {
                 return;
             }
             sentAt = System.nanoTime();
-            var written = send(messageSize);
-            channel.flush();
-            shutdownOutputAfter(written);
+            connection.send(messageSize);
+            connection.flush();
+            connection.halfClose();
         }
 
         @Override
-        protected void receivedData() {
-            if (received == messageSize) {
+        public void echoed(Connection connection) {
+            if (connection.received() == messageSize) {
                 run.latency.recordValue(System.nanoTime() - sentAt);
                 run.messages.increment();
-                if (eof) {
-                    done();
+                if (connection.hasEof()) {
+                    done(connection);
                 }
             }
         }
 
         @Override
-        protected void endOfStream() {
-            if (received == messageSize) {
-                done();
+        public void serverEnded(Connection connection) {
+            if (connection.received() == messageSize) {
+                done(connection);
             } else {
-                earlyEof();
+                connection.serverEndedEarly();
             }
         }
 
-        private void done() {
-            finish();
+        private void done(Connection connection) {
+            connection.finish();
             checked.countDown();
         }
     }

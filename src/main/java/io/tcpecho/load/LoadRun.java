@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -49,7 +48,7 @@ final class LoadRun implements AutoCloseable {
     private final ClientTls tls;
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
-    private final Set<VerifyingHandler> open = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final CountDownLatch failed = new CountDownLatch(1);
     private final Thread watchdog;
@@ -77,14 +76,19 @@ final class LoadRun implements AutoCloseable {
         return channelType == EpollSocketChannel.class ? "epoll" : "nio";
     }
 
-    /** Opens one connection handled by a new handler from {@code handlers}; failures to connect fail the run. */
-    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers) {
-        return connect(handlers, 0);
+    /** The client's socket: its SO_SNDBUF (0: the kernel's), and how much it queues before it stops taking writes. */
+    record SocketSettings(int sendBufferBytes, WriteBufferWaterMark writeQueue) {
+        static final SocketSettings DEFAULT = new SocketSettings(0, new WriteBufferWaterMark(128 * 1024, 512 * 1024));
     }
 
-    /** As {@link #connect(Supplier)}, with an SO_SNDBUF of {@code sendBufferBytes} (0: the kernel's). */
-    ChannelFuture connect(Supplier<? extends ChannelHandler> handlers, int sendBufferBytes) {
-        ChannelHandler handler = handlers.get();
+    /** Opens connection {@code id}, which {@code script} drives; failures to connect fail the run. */
+    ChannelFuture connect(long id, ConnectionScript script) {
+        return connect(id, script, SocketSettings.DEFAULT);
+    }
+
+    /** As {@link #connect(long, ConnectionScript)}, on a socket set so. */
+    ChannelFuture connect(long id, ConnectionScript script, SocketSettings socket) {
+        Connection connection = new Connection(this, id, script);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
@@ -95,16 +99,16 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, stallNanos / 1_000_000))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
-                .handler(tls.enabled() ? withTls(handler) : handler);
-        if (sendBufferBytes > 0) {
-            bootstrap.option(ChannelOption.SO_SNDBUF, sendBufferBytes);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, socket.writeQueue())
+                .handler(tls.enabled() ? withTls(connection) : connection);
+        if (socket.sendBufferBytes() > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, socket.sendBufferBytes());
         }
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
             if (!f.isSuccess() && !closing) {
-                if (handler instanceof VerifyingHandler verifying && refusedAtAccept(f.cause())) {
-                    verifying.resetBeforeConnected(describe(f.cause()));
+                if (refusedAtAccept(f.cause())) {
+                    connection.resetBeforeConnected(describe(f.cause()));
                 } else {
                     fail("cannot connect to " + LoadOptions.text(target) + ": " + describe(f.cause()));
                 }
@@ -131,12 +135,12 @@ final class LoadRun implements AutoCloseable {
         return cause != null && String.valueOf(cause.getMessage()).contains("Connection reset by peer");
     }
 
-    void opened(VerifyingHandler handler) {
-        open.add(handler);
+    void opened(Connection connection) {
+        open.add(connection);
     }
 
-    void closed(VerifyingHandler handler) {
-        open.remove(handler);
+    void closed(Connection connection) {
+        open.remove(connection);
     }
 
     int openConnections() {
@@ -212,8 +216,8 @@ final class LoadRun implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
-            for (VerifyingHandler handler : open) {
-                handler.checkStall(now);
+            for (Connection connection : open) {
+                connection.checkStall(now);
             }
         }
     }

@@ -18,61 +18,73 @@ final class PingPongWorkload {
             long durationNanos) throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
-        List<Handler> handlers = new ArrayList<>();
+        List<Exchange> exchanges = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            Handler handler = new Handler(run, i, messageSize, connected, done);
-            handlers.add(handler);
-            run.connect(() -> handler);
+            Exchange exchange = new Exchange(run, messageSize, connected, done);
+            exchanges.add(exchange);
+            run.connect(i, exchange);
         }
         if (!run.await(connected, 0)) {
             return result.measured(run, 0, run.takeLatencies());
         }
-        handlers.stream().filter(h -> h.channel != null).forEach(h -> h.channel.eventLoop().execute(h::next));
+        exchanges.forEach(Exchange::start);
         LoadRun.Window window = run.measure(warmupNanos, durationNanos);
-        handlers.forEach(h -> h.stop = true);
+        exchanges.forEach(e -> e.stop = true);
         run.await(done, 0);
         return result.measured(run, window.elapsedNanos(), window.latencies())
                 .window(window.messages(), window.bytesEchoed(), 0);
     }
 
-    private static final class Handler extends VerifyingHandler {
+    /** One connection's messages, one at a time, until told to stop. */
+    private static final class Exchange implements ConnectionScript {
+        private final LoadRun run;
         private final int messageSize;
         private final CountDownLatch connected;
         private final CountDownLatch done;
         volatile boolean stop;
+        /** Null until it is established: one that met its expected fault first never is. */
+        private Connection connection;
         private long sentAt;
         /** Counted in {@code connected}: once, whether it connected or met its expected fault first. */
         private boolean counted;
 
-        Handler(LoadRun run, long id, int messageSize, CountDownLatch connected, CountDownLatch done) {
-            super(run, id);
+        Exchange(LoadRun run, int messageSize, CountDownLatch connected, CountDownLatch done) {
+            this.run = run;
             this.messageSize = messageSize;
             this.connected = connected;
             this.done = done;
         }
 
         @Override
-        protected void active() {
+        public void active(Connection connection) {
+            this.connection = connection;
             counted = true;
             connected.countDown();
         }
 
-        void next() {
-            if (finished) {
+        /** Sends the first message, from the workload's thread, once every connection is counted in. */
+        void start() {
+            if (connection != null) {
+                connection.execute(this::next);
+            }
+        }
+
+        private void next() {
+            if (connection.isOver()) {
                 return;
             }
             if (stop) {
-                shutdownOutputAfter(null);
+                connection.halfClose();
                 return;
             }
             sentAt = System.nanoTime();
-            send(messageSize);
-            channel.flush();
+            connection.send(messageSize);
+            connection.flush();
         }
 
         @Override
-        protected void receivedData() {
-            if (received == sent) {
+        public void echoed(Connection connection) {
+            if (connection.received() == connection.sent()) {
                 run.latency.recordValue(System.nanoTime() - sentAt);
                 run.messages.increment();
                 next();
@@ -80,17 +92,17 @@ final class PingPongWorkload {
         }
 
         @Override
-        protected void endOfStream() {
-            if (outputShut && received == sent) {
-                finish();
+        public void serverEnded(Connection connection) {
+            if (connection.hasHalfClosed() && connection.received() == connection.sent()) {
+                connection.finish();
                 done.countDown();
             } else {
-                earlyEof();
+                connection.serverEndedEarly();
             }
         }
 
         @Override
-        protected void endedAsExpected() {
+        public void endedAsExpected(Connection connection) {
             if (!counted) {
                 counted = true;
                 connected.countDown();

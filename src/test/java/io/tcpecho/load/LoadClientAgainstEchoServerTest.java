@@ -57,4 +57,9 @@ class LoadClientAgainstEchoServerTest {
     void idle() {
         passes("idle", "-c", "200", "--hold", "300ms");
     }
+
+    @Test
+    void floodThatDoesNotReadThenReadsEverything() {
+        passes("flood", "-c", "20", "-s", "512KiB", "--hold", "500ms", "--send-buffer", "64KiB");
+    }
 }
