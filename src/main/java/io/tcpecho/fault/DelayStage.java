@@ -36,7 +36,8 @@ public final class DelayStage extends ChannelOutboundHandlerAdapter {
     private final LongSupplier clock;
     private final ArrayDeque<Piece> held = new ArrayDeque<>();
     private long heldMemory;
-    private long lastNotBefore;
+    /** Before the first piece, nothing to wait for: the clock's origin is arbitrary, and nanoTime may be negative. */
+    private long lastNotBefore = Long.MIN_VALUE;
     private ScheduledFuture<?> timer;
 
     DelayStage(List<Fault> timing, ConnectionFaults faults, LongSupplier clock) {
