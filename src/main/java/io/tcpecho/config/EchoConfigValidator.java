@@ -112,7 +112,7 @@ public final class EchoConfigValidator {
         Duration proxyTimeout = config.proxyProtocolTimeout();
         if (proxyTimeout.toMillis() < 1 || proxyTimeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
             problems.add("Invalid configuration: echo.proxy-protocol-timeout=%s is out of range; allowed: 1ms to %s"
-                    .formatted(DurationFormat.format(proxyTimeout), DurationFormat.format(MAX_PROXY_PROTOCOL_TIMEOUT)));
+                    .formatted(Units.formatDuration(proxyTimeout), Units.formatDuration(MAX_PROXY_PROTOCOL_TIMEOUT)));
         }
         optionalRange(problems, "echo.tcp.receive-buffer-size", config.tcp().receiveBufferSize());
         optionalRange(problems, "echo.tcp.send-buffer-size", config.tcp().sendBufferSize());
@@ -160,7 +160,7 @@ public final class EchoConfigValidator {
         Duration timeout = faults.commandTimeout();
         if (timeout.toMillis() < 1 || timeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
             problems.add("Invalid configuration: echo.faults.command-timeout=%s is out of range; allowed: 1ms to %s"
-                    .formatted(DurationFormat.format(timeout), DurationFormat.format(MAX_PROXY_PROTOCOL_TIMEOUT)));
+                    .formatted(Units.formatDuration(timeout), Units.formatDuration(MAX_PROXY_PROTOCOL_TIMEOUT)));
         }
     }
 
@@ -179,7 +179,7 @@ public final class EchoConfigValidator {
     private static void seconds(List<String> problems, String key, Duration value) {
         if (value.toNanos() % 1_000_000_000L != 0 || value.getSeconds() < 1 || value.getSeconds() > 32767) {
             problems.add("Invalid configuration: %s=%s is out of range; allowed: whole seconds from 1s to 32767s"
-                    .formatted(key, DurationFormat.format(value)));
+                    .formatted(key, Units.formatDuration(value)));
         }
     }
 
@@ -196,7 +196,7 @@ public final class EchoConfigValidator {
     private static void notNegative(List<String> problems, String key, Duration value) {
         if (value.isNegative()) {
             problems.add("Invalid configuration: %s=%s is negative; allowed: 0s (off) or a positive duration such as 30s"
-                    .formatted(key, DurationFormat.format(value)));
+                    .formatted(key, Units.formatDuration(value)));
         }
     }
 }

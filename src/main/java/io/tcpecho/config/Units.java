@@ -1,6 +1,9 @@
 package io.tcpecho.config;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +20,15 @@ public final class Units {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(ib|b|i)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
-    private static final double MAX_DURATION_NANOS = 365 * 24 * 3600e9;
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
+    private static final BigDecimal MAX_DURATION_NANOS = new BigDecimal(MAX_DURATION.toNanos());
+    /** The units of a duration, largest first, each with its length in nanoseconds. */
+    private static final List<DurationUnit> DURATION_UNITS = List.of(new DurationUnit("h", 3_600_000_000_000L),
+            new DurationUnit("m", 60_000_000_000L), new DurationUnit("s", 1_000_000_000L),
+            new DurationUnit("ms", 1_000_000L), new DurationUnit("us", 1_000L));
+
+    private record DurationUnit(String symbol, long nanos) {
+    }
 
     private Units() {
     }
@@ -42,7 +53,8 @@ public final class Units {
             }
             return number << shift;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' is too large");
+            // 8388608TiB is 2^63 bytes, one more than a long holds.
+            throw new IllegalArgumentException("'" + value + "' is too large; a size is less than 8388608TiB");
         }
     }
 
@@ -52,28 +64,36 @@ public final class Units {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + value + "' is not a duration such as 500ms, 10s, 2m or 1h");
         }
-        double number = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-        double nanos = switch (unit) {
-            case "us" -> number * 1e3;
-            case "ms" -> number * 1e6;
-            case "m" -> number * 60e9;
-            case "h" -> number * 3600e9;
-            default -> number * 1e9;
-        };
-        if (nanos > MAX_DURATION_NANOS) {
-            throw new IllegalArgumentException("'" + value + "' is too long");
+        String symbol = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+        long unit = DURATION_UNITS.stream().filter(u -> u.symbol().equals(symbol)).findFirst().orElseThrow().nanos();
+        // In decimal, not binary floating point, so that 2.01s is 2,010,000,000 ns and not one fewer; a fraction of a
+        // nanosecond is dropped.
+        BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit));
+        if (nanos.compareTo(MAX_DURATION_NANOS) > 0) {
+            throw new IllegalArgumentException(
+                    "'" + value + "' is too long; a duration is at most " + formatDuration(MAX_DURATION));
         }
-        return Duration.ofNanos((long) nanos);
+        return Duration.ofNanos(nanos.longValue());
     }
 
-    /** {@code 250us}, {@code 200ms}, {@code 30s}, {@code 1m30s}: as a user would write it back. */
+    /**
+     * {@code 250us}, {@code 200ms}, {@code 1500ms}, {@code 90s}, {@code 2m}, {@code 1h}: in the largest unit that holds it
+     * whole, so that what is written reads back as the same duration; one that is not whole microseconds as a decimal
+     * of them ({@code 1.5us}).
+     */
     public static String formatDuration(Duration duration) {
-        long nanos = duration.toNanos();
-        if (nanos != 0 && nanos < 1_000_000_000L && nanos % 1_000 == 0) {
-            return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos / 1_000 + "us";
+        BigInteger nanos = BigInteger.valueOf(duration.getSeconds()).multiply(BigInteger.valueOf(1_000_000_000L))
+                .add(BigInteger.valueOf(duration.getNano()));
+        if (nanos.signum() == 0) {
+            return "0s";
         }
-        return DurationFormat.format(duration);
+        for (DurationUnit unit : DURATION_UNITS) {
+            BigInteger[] quotientAndRemainder = nanos.divideAndRemainder(BigInteger.valueOf(unit.nanos()));
+            if (quotientAndRemainder[1].signum() == 0) {
+                return quotientAndRemainder[0] + unit.symbol();
+            }
+        }
+        return new BigDecimal(nanos).movePointLeft(3).stripTrailingZeros().toPlainString() + "us";
     }
 
     /** A size property in this syntax ({@code echo.memory-budget=64MiB}); what does not parse names what a size is. */

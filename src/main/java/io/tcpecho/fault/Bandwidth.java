@@ -17,8 +17,11 @@ public final class Bandwidth implements Fault {
 
     private final long rate;
     private final int slice;
-    /** When the link is free again: the end of the last slice at the rate. */
-    private long freeAt;
+    /**
+     * When the link is free again: the end of the last slice at the rate; free from the first, as the clock's origin is
+     * arbitrary (nanoTime may be negative) and so no time is before it.
+     */
+    private long freeAt = Long.MIN_VALUE;
 
     Bandwidth(long bytesPerSecond) {
         this.rate = bytesPerSecond;

@@ -1,8 +1,10 @@
 package io.tcpecho.fault;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 
@@ -52,16 +54,19 @@ public final class ConnectionFaults {
      */
     public boolean start(FaultTarget connection, Consumer<DelayStage> install) {
         this.target = connection;
-        List<Fault> timing = faults.stream().filter(Fault::timing).toList();
-        if (!timing.isEmpty()) {
-            install.accept(new DelayStage(timing, this));
-        }
+        delayStage(System::nanoTime).ifPresent(install);
         for (Fault fault : faults) {
             if (!fault.started(this)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The stage of its timing faults, which reads the time from {@code clock} (nanoTime); empty when it has none. */
+    Optional<DelayStage> delayStage(LongSupplier clock) {
+        List<Fault> timing = faults.stream().filter(Fault::timing).toList();
+        return timing.isEmpty() ? Optional.empty() : Optional.of(new DelayStage(timing, this, clock));
     }
 
     /**

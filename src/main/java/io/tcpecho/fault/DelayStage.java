@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * one timer per connection on its event loop. A held chunk's write completes only when it leaves, so it counts against
  * the memory budget as queued echo does; and against the connection's write queue too, through a writability bit of
  * the channel, so that a client that sends faster than the faults let the echo out is paused like any other.
+ * <p>
+ * It reads the time from a clock of its own ({@code System::nanoTime} on a connection), so that a test can move the
+ * time in step with its channel's scheduler and see the millisecond at which each piece leaves.
  */
 public final class DelayStage extends ChannelOutboundHandlerAdapter {
 
@@ -28,14 +32,18 @@ public final class DelayStage extends ChannelOutboundHandlerAdapter {
 
     private final List<Fault> timing;
     private final ConnectionFaults faults;
+    /** Nanoseconds, of an arbitrary origin as {@link System#nanoTime()}'s: only differences count. */
+    private final LongSupplier clock;
     private final ArrayDeque<Piece> held = new ArrayDeque<>();
     private long heldMemory;
-    private long lastNotBefore;
+    /** Before the first piece, nothing to wait for: the clock's origin is arbitrary, and nanoTime may be negative. */
+    private long lastNotBefore = Long.MIN_VALUE;
     private ScheduledFuture<?> timer;
 
-    DelayStage(List<Fault> timing, ConnectionFaults faults) {
+    DelayStage(List<Fault> timing, ConnectionFaults faults, LongSupplier clock) {
         this.timing = timing;
         this.faults = faults;
+        this.clock = clock;
     }
 
     @Override
@@ -44,7 +52,7 @@ public final class DelayStage extends ChannelOutboundHandlerAdapter {
             ctx.write(message, promise);
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         List<Piece> pieces = new ArrayList<>(2);
         pieces.add(new Piece(data, now, promise, data.capacity()));
         if (data.isReadable()) {
@@ -77,7 +85,7 @@ public final class DelayStage extends ChannelOutboundHandlerAdapter {
 
     /** Writes every piece that may leave now, then sets the timer for the next one. */
     private void release(ChannelHandlerContext ctx) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         boolean wrote = false;
         while (!held.isEmpty() && held.peek().notBefore - now <= 0) {
             Piece piece = held.poll();

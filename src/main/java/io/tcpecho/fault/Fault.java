@@ -29,8 +29,9 @@ interface Fault {
     }
 
     /**
-     * The pieces of one chunk of echo on their way out at {@code now} (nanoTime): sets when each may leave, or cuts
-     * them smaller; a piece never leaves before the one ahead of it, whatever is set here.
+     * The pieces of one chunk of echo on their way out at {@code now} (the stage's clock: nanoseconds, of an arbitrary
+     * origin): sets when each may leave, or cuts them smaller; a piece never leaves before the one ahead of it, whatever
+     * is set here.
      */
     default void schedule(List<Piece> pieces, long now) {
     }

@@ -12,6 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.tcpecho.config.Units;
 
 /**
  * The command port's first stage: reads the connection's first line ({@code FAULT latency=200ms\r\n}, LF or CRLF, at
@@ -44,7 +45,7 @@ public final class FaultCommandReader extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         timer = ctx.executor().schedule(() -> refused(ctx, new FaultSelection.Refused("timeout",
-                "no FAULT line within " + timeout.toMillis() + " ms")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+                "no FAULT line within " + Units.formatDuration(timeout))), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override

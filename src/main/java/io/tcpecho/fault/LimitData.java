@@ -11,11 +11,10 @@ public final class LimitData implements Fault {
             .expecting(LIMIT_DATA, limit -> Expectation.ending("EOF at byte " + limit,
                     (ending, atByte, afterMillis) -> ending == Ending.EOF && atByte == limit));
 
-    private final long limit;
-    private boolean ended;
+    private final ByteLimit limit;
 
     LimitData(long limit) {
-        this.limit = limit;
+        this.limit = new ByteLimit(limit);
     }
 
     @Override
@@ -26,14 +25,13 @@ public final class LimitData implements Fault {
 
     @Override
     public int outgoing(ConnectionFaults connection, ByteBuf data, long offset) {
-        int keep = (int) Math.max(0, Math.min(data.readableBytes(), limit - offset));
+        int keep = limit.within(offset, data.readableBytes());
         endAt(connection, offset + keep);
         return keep;
     }
 
     private void endAt(ConnectionFaults connection, long echoed) {
-        if (!ended && echoed >= limit) {
-            ended = true;
+        if (limit.reachedAt(echoed)) {
             connection.count("truncate");
             connection.target().finishOutput();
         }

@@ -14,11 +14,10 @@ public final class ResetAfterBytes implements Fault {
             .expecting(RESET_AFTER_BYTES, bytes -> Expectation.ending("reset at byte " + bytes,
                     (ending, atByte, afterMillis) -> ending == Ending.RESET && atByte == bytes));
 
-    private final long limit;
-    private boolean reset;
+    private final ByteLimit limit;
 
     ResetAfterBytes(long limit) {
-        this.limit = limit;
+        this.limit = new ByteLimit(limit);
     }
 
     @Override
@@ -29,14 +28,13 @@ public final class ResetAfterBytes implements Fault {
 
     @Override
     public int outgoing(ConnectionFaults connection, ByteBuf data, long offset) {
-        int keep = (int) Math.max(0, Math.min(data.readableBytes(), limit - offset));
+        int keep = limit.within(offset, data.readableBytes());
         resetAt(connection, offset + keep);
         return keep;
     }
 
     private void resetAt(ConnectionFaults connection, long echoed) {
-        if (!reset && echoed >= limit) {
-            reset = true;
+        if (limit.reachedAt(echoed)) {
             connection.count("reset");
             connection.target().resetAfterOutput();
         }

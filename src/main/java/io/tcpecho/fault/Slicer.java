@@ -49,7 +49,7 @@ public final class Slicer implements Fault {
     @Override
     public void schedule(List<Piece> pieces, long now) {
         List<Piece> sliced = new ArrayList<>();
-        long at = 0;
+        long at = now;
         for (Piece piece : pieces) {
             at = Math.max(at, piece.notBefore);
             while (piece.bytes() > 0) {

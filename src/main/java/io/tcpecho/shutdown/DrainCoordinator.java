@@ -8,8 +8,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.tcpecho.config.DurationFormat;
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.config.Units;
 import io.tcpecho.echo.CloseReason;
 import io.tcpecho.echo.ConnectionRegistry;
 import io.tcpecho.echo.EchoServer;
@@ -38,7 +38,7 @@ public class DrainCoordinator {
     void drain(@Observes ShutdownEvent shutdown) throws InterruptedException {
         server.stopAccepting();
         Duration timeout = config.drainTimeout();
-        LOG.infof("Draining %d echo connections for up to %s", connections.size(), DurationFormat.format(timeout));
+        LOG.infof("Draining %d echo connections for up to %s", connections.size(), Units.formatDuration(timeout));
         if (connections.awaitEmpty(timeout)) {
             LOG.info("Every echo connection finished");
             return;

@@ -67,7 +67,7 @@ class EchoConfigValidatorTest {
         assertThat(problems(Map.of("echo.tcp.keep-alive-idle", "300s", "echo.tcp.keep-alive-interval", "30s",
                 "echo.tcp.keep-alive-count", "4"))).isEmpty();
         assertThat(problems(Map.of("echo.tcp.keep-alive-idle", "500ms"))).containsExactly(
-                "Invalid configuration: echo.tcp.keep-alive-idle=0.5s is out of range; allowed: whole seconds from 1s to 32767s");
+                "Invalid configuration: echo.tcp.keep-alive-idle=500ms is out of range; allowed: whole seconds from 1s to 32767s");
         assertThat(problems(Map.of("echo.tcp.keep-alive-interval", "10h"))).containsExactly(
                 "Invalid configuration: echo.tcp.keep-alive-interval=10h is out of range; allowed: whole seconds from 1s to 32767s");
         assertThat(problems(Map.of("echo.tcp.keep-alive-count", "0"))).containsExactly(
