@@ -8,7 +8,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /**
  * The TLS echo with client certificates required (echo.tls.client-auth), TLS 1.2 allowed beside 1.3 and a handshake
  * timeout of a second, on the JDK's TLS unless a subclass says otherwise: the mutual TLS and the hostile client tests
- * share it.
+ * share it. And an idle timeout of 600 ms, for {@code IdleTimeoutTest}: as each Quarkus test profile costs the suite an
+ * application start, it runs here, where no connection stays quiet after its handshake (the silent clients here never
+ * complete one, and the handshake timeout ends them).
  */
 public class MutualTlsProfile implements QuarkusTestProfile {
 
@@ -26,6 +28,7 @@ public class MutualTlsProfile implements QuarkusTestProfile {
         config.put("echo.tls.engine", engine());
         config.put("quarkus.tls.echo.protocols", "TLSv1.3,TLSv1.2");
         config.put("quarkus.tls.echo.handshake-timeout", "1s");
+        config.put("echo.idle-timeout", "600ms");
         return config;
     }
 
