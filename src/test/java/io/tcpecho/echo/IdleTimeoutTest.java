@@ -15,11 +15,11 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
-import io.tcpecho.testing.MutualTlsProfile;
+import io.tcpecho.testing.OptionalProxyProtocolProfile;
 import io.tcpecho.testing.Prometheus;
 
 @QuarkusTest
-@TestProfile(MutualTlsProfile.class)
+@TestProfile(OptionalProxyProtocolProfile.class)
 class IdleTimeoutTest {
 
     @Inject

@@ -26,7 +26,7 @@ import io.restassured.RestAssured;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.memory.MemoryState;
 import io.tcpecho.testing.EchoClient;
-import io.tcpecho.testing.OptionalProxyProtocolProfile;
+import io.tcpecho.testing.MutualTlsProfile;
 import io.tcpecho.testing.Prometheus;
 
 /**
@@ -34,7 +34,7 @@ import io.tcpecho.testing.Prometheus;
  * kernel, so that what clients do not read is held by the server, where the budget sees it.
  */
 @QuarkusTest
-@TestProfile(OptionalProxyProtocolProfile.class)
+@TestProfile(MutualTlsProfile.class)
 class MemoryBudgetEndToEndTest {
 
     private static final int MIB = 1024 * 1024;
