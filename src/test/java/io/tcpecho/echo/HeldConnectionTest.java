@@ -7,61 +7,30 @@ import static org.awaitility.Awaitility.await;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.HoldingGate;
+import io.tcpecho.testing.LimitsProfile;
 import io.tcpecho.testing.Prometheus;
-import io.vertx.core.Handler;
-import io.vertx.core.net.NetSocket;
 
 /**
  * Connections held before their echo starts, as dev mode holds them during a live-reload scan: whatever the
  * client does while held (send, half-close, reset), it is served or counted once released, and nothing is lost.
  */
 @QuarkusTest
-@TestProfile(HeldConnectionTest.WithHoldingGate.class)
+@TestProfile(LimitsProfile.class)
 class HeldConnectionTest {
-
-    public static class WithHoldingGate implements QuarkusTestProfile {
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(HoldingGate.class);
-        }
-    }
-
-    /** Holds every accepted connection until the test releases it; enabled by this test's profile only. */
-    @Alternative
-    @Singleton
-    public static class HoldingGate implements ConnectionGate {
-        final LinkedBlockingQueue<HeldConnection> held = new LinkedBlockingQueue<>();
-        volatile Handler<NetSocket> serve;
-
-        @Override
-        public Handler<NetSocket> around(Handler<NetSocket> serve) {
-            this.serve = serve;
-            return socket -> held.add(HeldConnection.hold(socket));
-        }
-
-        void releaseNext() throws InterruptedException {
-            HeldConnection connection = held.poll(5, TimeUnit.SECONDS);
-            assertThat(connection).as("a held connection").isNotNull();
-            connection.release(serve);
-        }
-    }
 
     @Inject
     EchoServer server;
@@ -72,12 +41,15 @@ class HeldConnectionTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    /** A test that failed before releasing its connection must not leave it to the next test. */
+    @BeforeEach
+    void holdEveryConnection() {
+        gate.hold();
+    }
+
+    /** A test that failed before releasing its connection must not leave it to the next test, nor the gate holding. */
     @AfterEach
     void closeWhatIsStillHeld() {
-        for (HeldConnection connection; (connection = gate.held.poll()) != null;) {
-            connection.close();
-        }
+        gate.stopHolding();
     }
 
     @Test
@@ -88,7 +60,7 @@ class HeldConnectionTest {
             client.write(payload);
             client.socket().shutdownOutput();
             await("the FIN reaches the server while the connection is held").atMost(Duration.ofSeconds(5))
-                    .until(() -> gate.held.peek() != null && gate.held.peek().clientEnded());
+                    .until(() -> gate.held().peek() != null && gate.held().peek().clientEnded());
             gate.releaseNext();
             assertThat(client.readToEnd()).isEqualTo(payload);
         }
@@ -134,7 +106,7 @@ class HeldConnectionTest {
             assertThat(next.readToEnd()).containsExactly(1, 2, 3);
             sent.get(5, TimeUnit.SECONDS);
         }
-        assertThat(List.copyOf(gate.held)).isEmpty();
+        assertThat(List.copyOf(gate.held())).isEmpty();
     }
 
     private Prometheus scrape() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URL;
 import java.time.Duration;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -14,21 +13,14 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.OptionalProxyProtocolProfile;
 import io.tcpecho.testing.Prometheus;
 
 @QuarkusTest
-@TestProfile(IdleTimeoutTest.ShortIdleTimeout.class)
+@TestProfile(OptionalProxyProtocolProfile.class)
 class IdleTimeoutTest {
-
-    public static class ShortIdleTimeout implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.idle-timeout", "600ms");
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -15,29 +15,21 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.LimitsProfile;
 
 /**
  * {@code echo.tcp.keep-alive-idle} reaches the kernel: the accepted socket's keepalive timer, as {@code ss}
  * shows it, starts from the configured idle time instead of the kernel's two hours.
  */
 @QuarkusTest
-@TestProfile(KeepAliveTest.ShortKeepAlive.class)
+@TestProfile(LimitsProfile.class)
 class KeepAliveTest {
 
     /** ss prints a timer as 2min, 7sec, 6.816ms (6 s 816 ms) or 816ms. */
     private static final Pattern TIMER = Pattern.compile("timer:\\(keepalive,(?:(\\d+)min)?(?:(\\d+)(?:sec|\\.))?(?:(\\d+)ms)?,");
-
-    public static class ShortKeepAlive implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.tcp.keep-alive-idle", "7s", "echo.tcp.keep-alive-interval", "3s",
-                    "echo.tcp.keep-alive-count", "4");
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -17,24 +17,20 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.LimitsProfile;
 import io.tcpecho.testing.Prometheus;
 
+/**
+ * Four echo connections, and a stall port that never closes by itself in a pool of three ({@link LimitsProfile}). Each
+ * connection comes from a loopback address of its own, so that only these limits count it: the profile also allows
+ * two connections per client address.
+ */
 @QuarkusTest
-@TestProfile(MaxConnectionsTest.FourConnections.class)
+@TestProfile(LimitsProfile.class)
 class MaxConnectionsTest {
-
-    /** Four echo connections; and a stall port that never closes by itself, in a pool of three. */
-    public static class FourConnections implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.max-connections", "4", "echo.faults.max-connections", "3",
-                    "echo.faults.stall.port", "0", "echo.faults.stall.timeout", "0s");
-        }
-    }
 
     private static final String STALL_CLIENT_LEFT = "echo_fault_actions_total{action=\"stall_client_left\",scenario=\"stall\"}";
 
@@ -47,18 +43,21 @@ class MaxConnectionsTest {
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
 
+    /** The connections this test has made: the next one comes from 127.0.1.(connections + 1). */
+    private int connections;
+
     @Test
     void connectionsOverTheLimitAreClosedAtOnceAndCounted() throws Exception {
         double before = Prometheus.scrape(metrics).value(closed("over_limit"));
         List<EchoClient> admitted = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
-                EchoClient client = EchoClient.connect(server.port());
+                EchoClient client = connect(server.port());
                 admitted.add(client);
                 client.write(new byte[] { (byte) i });
                 assertThat(client.read(1)).containsExactly((byte) i);
             }
-            try (EchoClient rejected = EchoClient.connect(server.port())) {
+            try (EchoClient rejected = connect(server.port())) {
                 assertThat(closedByServer(rejected)).isTrue();
             }
             await().atMost(Duration.ofSeconds(5))
@@ -68,7 +67,7 @@ class MaxConnectionsTest {
             admitted.remove(0).close();
             await().atMost(Duration.ofSeconds(5))
                     .untilAsserted(() -> assertThat(Prometheus.scrape(metrics).value("echo_connections_active")).isEqualTo(3));
-            try (EchoClient next = EchoClient.connect(server.port())) {
+            try (EchoClient next = connect(server.port())) {
                 next.write(new byte[] { 42 });
                 assertThat(next.read(1)).containsExactly(42);
             }
@@ -84,7 +83,7 @@ class MaxConnectionsTest {
     @Test
     void aStalledConnectionIsReleasedWhenItsClientSendsFin() throws Exception {
         double before = Prometheus.scrape(metrics).valueOrZero(STALL_CLIENT_LEFT); // registered when a client first leaves
-        try (EchoClient client = EchoClient.connect(server.faultPort("stall"))) {
+        try (EchoClient client = connect(server.faultPort("stall"))) {
             client.write(new byte[] { 1 });
             awaitFaultPortConnections(1);
             client.socket().shutdownOutput();
@@ -97,7 +96,7 @@ class MaxConnectionsTest {
 
     @Test
     void aStalledConnectionIsReleasedWhenItsClientResets() throws Exception {
-        try (EchoClient client = EchoClient.connect(server.faultPort("stall"))) {
+        try (EchoClient client = connect(server.faultPort("stall"))) {
             client.write(new byte[] { 1 });
             awaitFaultPortConnections(1);
             client.socket().setSoLinger(true, 0); // the close sends RST
@@ -110,17 +109,17 @@ class MaxConnectionsTest {
         List<EchoClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                EchoClient stalled = EchoClient.connect(server.faultPort("stall"));
+                EchoClient stalled = connect(server.faultPort("stall"));
                 open.add(stalled);
                 stalled.write(new byte[] { 1 });
             }
             awaitFaultPortConnections(3);
-            try (EchoClient rejected = EchoClient.connect(server.faultPort("stall"))) {
+            try (EchoClient rejected = connect(server.faultPort("stall"))) {
                 assertThat(closedByServer(rejected)).as("the fault ports' own limit").isTrue();
             }
             assertThat(readiness()).as("full fault ports leave the pod ready").isEqualTo(200);
             for (int i = 0; i < 4; i++) {
-                EchoClient client = EchoClient.connect(server.port());
+                EchoClient client = connect(server.port());
                 open.add(client);
                 client.write(new byte[] { (byte) i });
                 assertThat(client.read(1)).as("echo connection %d beside full fault ports", i).containsExactly((byte) i);
@@ -136,6 +135,11 @@ class MaxConnectionsTest {
             }
         }
         awaitFaultPortConnections(0);
+    }
+
+    private EchoClient connect(int port) throws IOException {
+        String from = "127.0.1." + ++connections;
+        return EchoClient.connect(port, socket -> socket.bind(new InetSocketAddress(from, 0)));
     }
 
     private int readiness() {

@@ -12,7 +12,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.memory.MemoryState;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.MutualTlsProfile;
 import io.tcpecho.testing.Prometheus;
 
 /**
@@ -35,18 +34,11 @@ import io.tcpecho.testing.Prometheus;
  * kernel, so that what clients do not read is held by the server, where the budget sees it.
  */
 @QuarkusTest
-@TestProfile(MemoryBudgetEndToEndTest.SmallBudget.class)
+@TestProfile(MutualTlsProfile.class)
 class MemoryBudgetEndToEndTest {
 
     private static final int MIB = 1024 * 1024;
     private static final int NON_READERS = 24;
-
-    public static class SmallBudget implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.memory-budget", "1M", "echo.max-connections", "200", "echo.tcp.send-buffer-size", "4096");
-        }
-    }
 
     @Inject
     EchoServer server;

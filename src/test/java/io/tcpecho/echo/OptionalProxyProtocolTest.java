@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 
 import jakarta.inject.Inject;
@@ -20,11 +19,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.proxy.ProxyV1Line;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LogLines;
+import io.tcpecho.testing.OptionalProxyProtocolProfile;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.ProxyHeaders;
 
@@ -33,15 +32,8 @@ import io.tcpecho.testing.ProxyHeaders;
  * bypassed the load balancer) is echoed as usual, even when its bytes begin like a header.
  */
 @QuarkusTest
-@TestProfile(OptionalProxyProtocolTest.Optional.class)
+@TestProfile(OptionalProxyProtocolProfile.class)
 class OptionalProxyProtocolTest {
-
-    public static class Optional implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.proxy-protocol", "optional", "echo.proxy-protocol-timeout", "1s");
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.time.Duration;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -16,22 +15,15 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.LimitsProfile;
 import io.tcpecho.testing.Prometheus;
 
 /** {@code echo.max-connections-per-client}: one address cannot take more, another address is not affected. */
 @QuarkusTest
-@TestProfile(PerClientLimitTest.TwoPerClient.class)
+@TestProfile(LimitsProfile.class)
 class PerClientLimitTest {
-
-    public static class TwoPerClient implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.max-connections-per-client", "2");
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -10,9 +10,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.testing.EchoClient;
@@ -31,6 +28,7 @@ import io.tcpecho.testing.LoadClient;
 import io.tcpecho.testing.LoadClient.Outcome;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
+import io.tcpecho.testing.TlsProfile;
 
 /**
  * Every fault end to end on its own port, as the load client sees it: offsets exact for truncation, resets and
@@ -39,40 +37,8 @@ import io.tcpecho.testing.Prometheus;
  * combined; and the plain port, beside them all, echoing as ever.
  */
 @QuarkusTest
-@TestProfile(FaultPortsTest.Scenarios.class)
+@TestProfile(TlsProfile.class)
 class FaultPortsTest {
-
-    public static class Scenarios implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>();
-            scenario(config, "latency", "latency", "200ms", "jitter", "20ms");
-            scenario(config, "bandwidth", "bandwidth", "512KiB");
-            scenario(config, "slicer", "slicer.average-size", "100", "slicer.size-variation", "50", "slicer.delay", "1ms");
-            scenario(config, "stall", "timeout", "1s");
-            scenario(config, "stall-forever", "timeout", "0s");
-            scenario(config, "reset", "reset-after-bytes", "64KiB");
-            scenario(config, "reset-peer", "reset-peer", "300ms");
-            scenario(config, "truncate", "limit-data", "10KiB");
-            scenario(config, "slow-close", "slow-close", "500ms");
-            scenario(config, "no-half-close", "no-half-close", "true");
-            scenario(config, "slow-start", "first-byte-delay", "300ms");
-            scenario(config, "corrupt", "corrupt-every", "1000");
-            scenario(config, "refuse", "refuse", "true");
-            scenario(config, "never", "refuse", "true", "probability", "0");
-            scenario(config, "half", "refuse", "true", "probability", "0.5");
-            scenario(config, "combined", "latency", "100ms", "bandwidth", "1MiB", "reset-after-bytes", "256KiB");
-            config.put("echo.access-log", "true");
-            return config;
-        }
-
-        private static void scenario(Map<String, String> config, String name, String... faults) {
-            config.put("echo.faults." + name + ".port", "0");
-            for (int i = 0; i < faults.length; i += 2) {
-                config.put("echo.faults." + name + "." + faults[i], faults[i + 1]);
-            }
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -36,7 +36,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ResourceLeakDetector;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.fuzz.ProxyHeaderCases.Case;
@@ -45,6 +44,7 @@ import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.FuzzSeeds;
 import io.tcpecho.testing.LogLines;
 import io.tcpecho.testing.Prometheus;
+import io.tcpecho.testing.RequiredProxyProtocolProfile;
 import io.tcpecho.whoami.WhoamiServer;
 import io.vertx.core.json.JsonObject;
 
@@ -60,19 +60,11 @@ import io.vertx.core.json.JsonObject;
  * {@code -Dfuzz.cases=<n>} tries n headers per seed instead of 3,000.
  */
 @QuarkusTest
-@TestProfile(ProxyProtocolFuzzTest.Required.class)
+@TestProfile(RequiredProxyProtocolProfile.class)
 class ProxyProtocolFuzzTest {
 
     private static final int CASES = Integer.getInteger("fuzz.cases", 3000);
     private static final int FLOOD = 1000;
-
-    public static class Required implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // No case waits for the timeout (each ends with FIN), but the flood of silent clients.
-            return Map.of("echo.proxy-protocol", "required", "echo.proxy-protocol-timeout", "1s");
-        }
-    }
 
     @Inject
     EchoServer server;

@@ -47,8 +47,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Test certificates for the TLS listener's tests, as PEM files the way a Kubernetes TLS Secret mounts them: a CA, a
  * server certificate and key it signed, and a client certificate and key it signed too (so that the server's trust
- * store, the CA, holds the client). EC P-256 keys, made with Bouncy Castle: the RSA keys of a generic generator took
- * seconds each on the test machines, at every test profile, and every handshake costs less with EC keys too.
+ * store, the CA, holds the client); and the CA's key, which signs {@link #renewed renewals}. EC P-256 keys, made with
+ * Bouncy Castle: the RSA keys of a generic generator took seconds each on the test machines, at every test profile, and
+ * every handshake costs less with EC keys too.
  */
 public final class TestCertificates {
 
@@ -79,30 +80,44 @@ public final class TestCertificates {
             Files.createDirectories(directory);
             Instant now = Instant.now();
             KeyPair ca = keyPair();
-            X509Certificate caCertificate = sign(new X500Name("CN=" + name + " test CA"), ca.getPublic(), ca,
-                    new X500Name("CN=" + name + " test CA"), now, builder -> {
+            X509Certificate caCertificate = sign(caSubject(name), ca.getPublic(), ca.getPrivate(), caSubject(name), now,
+                    builder -> {
                         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
                         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                     });
             KeyPair server = keyPair();
-            X509Certificate serverCertificate = sign(new X500Name("CN=" + cn), server.getPublic(), ca,
-                    new X500Name("CN=" + name + " test CA"), now, builder -> builder.addExtension(Extension.subjectAlternativeName,
-                            false, new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, cn),
-                                    new GeneralName(GeneralName.dNSName, "localhost"),
-                                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                                    new GeneralName(GeneralName.iPAddress, "::1") })));
+            X509Certificate serverCertificate = serverCertificate(cn, server.getPublic(), ca.getPrivate(), name, now);
             KeyPair client = keyPair();
-            X509Certificate clientCertificate = sign(new X500Name("CN=" + cn), client.getPublic(), ca,
-                    new X500Name("CN=" + name + " test CA"), now, builder -> { });
+            X509Certificate clientCertificate = sign(new X500Name("CN=" + cn), client.getPublic(), ca.getPrivate(),
+                    caSubject(name), now, builder -> { });
             write(certificates.keyFile(), new JcaPKCS8Generator(server.getPrivate(), null));
             write(certificates.certFile(), serverCertificate);
             write(certificates.clientKeyFile(), new JcaPKCS8Generator(client.getPrivate(), null));
             write(certificates.trustFile(), caCertificate);
+            write(certificates.caKeyFile(), new JcaPKCS8Generator(ca.getPrivate(), null));
             // Last: its presence says the set is complete.
             write(certificates.clientCertFile(), clientCertificate);
             return certificates;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot generate test certificates in " + directory, e);
+        }
+    }
+
+    /**
+     * A renewal of this set's server certificate, as cert-manager makes one: a new key, and a certificate for {@code cn}
+     * signed by the same CA, in a set of its own named {@code name} (its trust file this CA, and no client certificate).
+     */
+    public TestCertificates renewed(String name, String cn) {
+        TestCertificates renewed = new TestCertificates(directory.resolveSibling(name), name);
+        try {
+            Files.createDirectories(renewed.directory);
+            KeyPair server = keyPair();
+            write(renewed.keyFile(), new JcaPKCS8Generator(server.getPrivate(), null));
+            write(renewed.certFile(), serverCertificate(cn, server.getPublic(), readKey(caKeyFile()), this.name, Instant.now()));
+            Files.copy(trustFile(), renewed.trustFile(), StandardCopyOption.REPLACE_EXISTING);
+            return renewed;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot renew the test certificate of " + directory, e);
         }
     }
 
@@ -117,14 +132,29 @@ public final class TestCertificates {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate sign(X500Name subject, PublicKey key, KeyPair issuer, X500Name issuerName, Instant now,
-            Extensions extensions) throws Exception {
+    /** A server certificate for {@code cn}, localhost and the loopback addresses, signed by the CA of set {@code caName}. */
+    private static X509Certificate serverCertificate(String cn, PublicKey key, PrivateKey caKey, String caName, Instant now)
+            throws Exception {
+        return sign(new X500Name("CN=" + cn), key, caKey, caSubject(caName), now, builder -> builder.addExtension(
+                Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                        new GeneralName(GeneralName.dNSName, cn),
+                        new GeneralName(GeneralName.dNSName, "localhost"),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.iPAddress, "::1") })));
+    }
+
+    private static X500Name caSubject(String name) {
+        return new X500Name("CN=" + name + " test CA");
+    }
+
+    private static X509Certificate sign(X500Name subject, PublicKey key, PrivateKey issuerKey, X500Name issuerName,
+            Instant now, Extensions extensions) throws Exception {
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName,
                 BigInteger.valueOf(now.toEpochMilli()).add(BigInteger.valueOf(System.nanoTime() & 0xFFFF)),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, key);
         extensions.add(builder);
         return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE)
-                .build(issuer.getPrivate())));
+                .build(issuerKey)));
     }
 
     private static void write(Path file, Object pem) throws IOException {
@@ -147,6 +177,10 @@ public final class TestCertificates {
 
     public Path keyFile() {
         return directory.resolve(name + ".key");
+    }
+
+    private Path caKeyFile() {
+        return directory.resolve(name + "-ca.key");
     }
 
     public Path clientCertFile() {

@@ -7,8 +7,6 @@ import java.net.SocketException;
 import java.net.URL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -19,27 +17,20 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Prometheus;
 import io.tcpecho.testing.TestCertificates;
+import io.tcpecho.testing.TlsProfile;
 
-/** New certificate files, as cert-manager renews a Secret: taken without a restart, open connections unharmed. */
+/**
+ * New certificate files, as cert-manager renews a Secret: taken without a restart, open connections unharmed. The
+ * renewal stays: the same CA signed it, so that the other tests of {@link TlsProfile} trust it as they did the first.
+ */
 @QuarkusTest
-@TestProfile(CertificateRotationTest.Reloading.class)
+@TestProfile(TlsProfile.class)
 class CertificateRotationTest {
-
-    public static class Reloading implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(TestCertificates.generate("rotation", "before").serverConfig());
-            config.put("echo.tls.port", "0");
-            config.put("quarkus.tls.echo.reload-period", "1s");
-            return config;
-        }
-    }
 
     @Inject
     EchoServer server;
@@ -49,8 +40,8 @@ class CertificateRotationTest {
 
     @Test
     void newConnectionsGetTheNewCertificateWhileOpenOnesGoOn() throws Exception {
-        TestCertificates before = TestCertificates.generate("rotation", "before");
-        TestCertificates after = TestCertificates.generate("rotation-after", "after");
+        TestCertificates before = TlsProfile.certificates();
+        TestCertificates after = before.renewed("tls-echo-renewed", "after");
         int port = server.tlsPort();
         try (EchoClient open = EchoClient.connectTls(port, before.clientContext(null), null)) {
             open.write(new byte[] { 1 });
@@ -58,9 +49,8 @@ class CertificateRotationTest {
 
             before.replaceServerCertificateWith(after);
 
-            // Until the reload: the old certificate, which this client does not trust, fails its handshake. A connection
-            // that arrives while Vert.x 4.5 builds the new context is closed at once (docs/tls.md, "Renewal"): the client
-            // retries, as docs/tls.md tells clients to.
+            // Until the reload the old certificate is served. A connection that arrives while Vert.x 4.5 builds the new
+            // context is closed at once (docs/tls.md, "Renewal"): the client retries, as docs/tls.md tells clients to.
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsMatching(e -> e instanceof SSLHandshakeException || e instanceof SocketException)
                     .untilAsserted(() -> {

@@ -8,7 +8,6 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URL;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -16,25 +15,18 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
+import io.tcpecho.testing.LimitsProfile;
 import io.tcpecho.testing.Prometheus;
 
 /** echo.udp.rate-per-source and rate-global: a flood from one source is cut to its rate, others are not. */
 @QuarkusTest
-@TestProfile(UdpRateLimitTest.Limited.class)
+@TestProfile(LimitsProfile.class)
 class UdpRateLimitTest {
 
-    private static final int PER_SOURCE = 20;
+    private static final int PER_SOURCE = LimitsProfile.UDP_RATE_PER_SOURCE;
     private static final int FLOOD = 400;
-
-    public static class Limited implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("echo.udp.rate-per-source", String.valueOf(PER_SOURCE), "echo.udp.rate-global", "1000");
-        }
-    }
 
     @Inject
     UdpEchoServer server;

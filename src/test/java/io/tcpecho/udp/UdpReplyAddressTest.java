@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.util.Arrays;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -19,10 +18,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Prometheus;
+import io.tcpecho.testing.RequiredProxyProtocolProfile;
 
 /**
  * The UDP echo on the wildcard address answers each datagram from the address it was sent to: a connected UDP client
@@ -30,16 +29,8 @@ import io.tcpecho.testing.Prometheus;
  * 127.0.0.2 got its reply from 127.0.0.1, which a client connected to 127.0.0.2 never sees.
  */
 @QuarkusTest
-@TestProfile(UdpReplyAddressTest.Wildcard.class)
+@TestProfile(RequiredProxyProtocolProfile.class)
 class UdpReplyAddressTest {
-
-    public static class Wildcard implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // Both families on one socket: 127.0.0.0/8 arrives as IPv4-mapped, ::1 as IPv6.
-            return Map.of("echo.host", "::");
-        }
-    }
 
     @Inject
     UdpEchoServer server;
