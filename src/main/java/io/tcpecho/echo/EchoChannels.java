@@ -50,8 +50,9 @@ public final class EchoChannels {
     }
 
     /**
-     * Closes now, from the pipeline's head, for a connection that no stage of its own serves yet: a close of the whole
-     * channel would wait behind the {@link ListenerCloseDeferral} of a listener that drains.
+     * Closes now, from the pipeline's head: past TLS (no close_notify, so that an abort or a reset reaches the client as
+     * such), and never behind the {@link ListenerCloseDeferral} of a listener that drains, as a close of the whole
+     * channel would be.
      */
     static void closeNow(Channel channel) {
         channel.pipeline().firstContext().close();

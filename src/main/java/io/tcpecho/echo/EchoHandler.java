@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ReferenceCountUtil;
 import io.tcpecho.fault.ConnectionFaults;
@@ -39,8 +40,8 @@ import io.tcpecho.tls.TlsSession;
  * pooled ones Netty read into: each is written back as it is, with no copy, and each write reports its end, so that
  * what the connection holds ({@link #queued}) and what was sent or dropped are exact.
  * <p>
- * Every close starts here, at this handler's place in the pipeline, and so never waits behind Vert.x's handler or
- * the listener's close deferral: a connection the server ends, ends now.
+ * Every close starts at this handler or at the pipeline's head, never at its tail, and so never waits behind Vert.x's
+ * handler or the listener's close deferral: a connection the server ends, ends now.
  */
 final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTarget {
 
@@ -68,6 +69,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         OPEN,
         /** The client's input ended: what is queued goes out, then the server's FIN. */
         FINISHING,
+        /** A fault ends the output: the server's FIN once the echo so far is out. */
+        ENDING,
         /** A fault resets the connection once its echo is out and acknowledged. */
         RESETTING,
         /** The server's FIN is sent or on its way: nothing more may be written. */
@@ -236,8 +239,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         if (output == Output.RESETTING) {
             return; // a fault resets the connection once its echo is out
         }
-        if (output == Output.SHUT) {
-            ctx.close(); // a fault sent the FIN already: nothing more may be written
+        if (output == Output.SHUT || output == Output.ENDING) {
+            ctx.close(); // a fault sent the FIN, or is about to: nothing more may be written
             return;
         }
         output = Output.FINISHING;
@@ -284,16 +287,48 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** Decided now, done after the chunk being echoed is written: the rest of this event-loop task writes it. */
     @Override
     public void finishOutput() {
-        output = Output.SHUT;
+        output = Output.ENDING;
         reason = CloseReason.FAULT;
-        afterThisChunk(() -> TlsHalfClose.shutdownOutput(channel).addListener(shut -> channel.eventLoop().schedule(
-                () -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS)));
+        afterThisChunk(() -> {
+            output = Output.SHUT;
+            TlsHalfClose.shutdownOutput(channel).addListener(shut -> channel.eventLoop().schedule(
+                    () -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS));
+        });
+        closeIfStuckFrom(outputPosition());
     }
 
     @Override
     public void resetAfterOutput() {
         output = Output.RESETTING;
         afterThisChunk(() -> UnackedBytes.whenAcknowledged(channel, this::reset));
+        closeIfStuckFrom(outputPosition());
+    }
+
+    /**
+     * While a fault's end waits for the echo before it to be written: closes the connection if the socket took none of it
+     * for {@value #LINGER_AFTER_SERVER_FIN_MILLIS} ms although some waits in its queue, so that a client that
+     * stopped reading cannot hold a connection the server decided to end. Echo that a timing fault holds on purpose
+     * (a latency of minutes) is not in the socket's queue yet, and does not count as stuck.
+     */
+    private void closeIfStuckFrom(long positionBefore) {
+        channel.eventLoop().schedule(() -> {
+            if (!channel.isActive() || (output != Output.ENDING && output != Output.RESETTING)) {
+                return;
+            }
+            ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
+            if (outputPosition() == positionBefore && waiting != null && waiting.totalPendingWriteBytes() > 0) {
+                abort(CloseReason.FAULT);
+            } else {
+                closeIfStuckFrom(outputPosition());
+            }
+        }, LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How far the socket took the echo: grows with every byte it takes, a part of a buffer too. */
+    private long outputPosition() {
+        ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
+        Object head = waiting == null ? null : waiting.current();
+        return sent + (head instanceof ByteBuf partlyWritten ? partlyWritten.readerIndex() : 0);
     }
 
     private void afterThisChunk(Runnable then) {
@@ -315,12 +350,15 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         throttle.stop();
     }
 
-    /** Closes at once, dropping anything still queued. */
+    /**
+     * Closes at once, dropping anything still queued: from the pipeline's head, so that TLS adds no close_notify (a reset
+     * must reach the client as one).
+     */
     void abort(CloseReason why) {
         if (reason == null) {
             reason = why;
         }
-        ctx.close();
+        EchoChannels.closeNow(channel);
     }
 
     void abortFromAnyThread(CloseReason why) {

@@ -74,8 +74,8 @@ public final class FaultCommandReader extends ChannelInboundHandlerAdapter {
         finish();
         ByteBuf rest = seen;
         seen = null;
+        start.accept(faults); // first: the echo joins the pipeline after this reader, which hands it the rest as it leaves
         ctx.pipeline().remove(this);
-        start.accept(faults);
         if (rest.isReadable()) {
             ctx.fireChannelRead(rest);
             ctx.fireChannelReadComplete();
