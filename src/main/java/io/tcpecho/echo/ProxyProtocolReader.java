@@ -2,6 +2,9 @@ package io.tcpecho.echo;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -9,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -16,7 +20,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tcpecho.config.EchoConfig;
 import io.tcpecho.config.ProxyProtocolMode;
@@ -30,16 +33,16 @@ import io.vertx.core.net.NetSocket;
  * Reads the PROXY protocol header a load balancer sends before the client's bytes, then starts the echo with the
  * client it names, in the same event-loop turn: the bytes after the header go straight to the echo, byte-exact.
  * <p>
- * Three handlers go in front of Vert.x's: a {@link Signature} check, Netty's {@link HAProxyMessageDecoder}, and a
- * {@link Header} catcher; each leaves the pipeline when its part is done. The check decides from the first bytes
- * (at most twelve) whether a header comes: in required mode a connection that cannot be one is closed at once,
- * instead of waiting for the timeout; in optional mode it is echoed as it is. A header it holds until it is
- * complete, and lets through only if a v1 line's fields are valid ({@link ProxyV1Line}: a rejection then says what
- * was wrong in our words) or a v2 header's lengths add up ({@link ProxyV2Layout}). The decoder does the parsing, TLVs
- * included. Whatever goes wrong before the header is done ends here, counted by reason: nothing reaches Vert.x,
- * which would log each such connection as an error. Vert.x's own {@code setUseProxyProtocol} would do the parsing too, but drops the TLVs, reports a bad
- * header only to the server's exception handler (it could be neither counted nor logged per reason here) and has
- * no optional mode.
+ * Three handlers go in front of Vert.x's ({@link #handlers}): a {@link Signature} check, Netty's
+ * {@link HAProxyMessageDecoder}, and a {@link Header} catcher; each leaves the pipeline when its part is done. The
+ * check decides from the first bytes (at most twelve) whether a header comes: in required mode a connection that
+ * cannot be one is closed at once, instead of waiting for the timeout; in optional mode it is echoed as it is. A
+ * header it holds until it is complete, and lets through only if a v1 line's fields are valid ({@link ProxyV1Line}:
+ * a rejection then says what was wrong in our words) or a v2 header's lengths add up ({@link ProxyV2Layout}). The
+ * decoder does the parsing, TLVs included. Whatever goes wrong before the header is done ends here, counted by
+ * reason: nothing reaches Vert.x, which would log each such connection as an error. Vert.x's own
+ * {@code setUseProxyProtocol} would do the parsing too, but drops the TLVs, reports a bad header only to the server's
+ * exception handler (it could be neither counted nor logged per reason here) and has no optional mode.
  * <p>
  * A rejected connection never becomes an echo connection: it is counted by reason, logged once per reason, and
  * closed without a byte echoed.
@@ -54,25 +57,24 @@ public final class ProxyProtocolReader {
     private static final int MAX_TLV_BYTES = 4096;
     /** The longest v2 header the decoder takes: the fixed part, UNIX addresses (the longest) and the TLVs. */
     private static final int MAX_V2_HEADER = ProxyV2Layout.FIXED_PART + 216 + MAX_TLV_BYTES;
-    private static final String SIGNATURE = "echo-proxy-signature";
-    private static final String DECODER = "echo-proxy-decoder";
-    private static final String HEADER = "echo-proxy-header";
 
-    private final Channel channel;
     private final boolean optional;
+    private final Duration timeout;
     private final EchoMetrics metrics;
     private final Consumer<ClientOrigin> start;
-    private final ScheduledFuture<?> timeout;
     private final Signature signature = new Signature();
+    private final HAProxyMessageDecoder decoder = new HAProxyMessageDecoder(MAX_TLV_BYTES, true);
+    private final Header header = new Header();
+    /** Set as the first handler goes in. */
+    private Channel channel;
+    private ScheduledFuture<?> timer;
     private boolean done;
 
-    private ProxyProtocolReader(Channel channel, EchoConfig config, EchoMetrics metrics, Consumer<ClientOrigin> start) {
-        this.channel = channel;
-        this.optional = config.proxyProtocol() == ProxyProtocolMode.OPTIONAL;
+    private ProxyProtocolReader(boolean optional, Duration timeout, EchoMetrics metrics, Consumer<ClientOrigin> start) {
+        this.optional = optional;
+        this.timeout = timeout;
         this.metrics = metrics;
         this.start = start;
-        this.timeout = channel.eventLoop().schedule(this::timedOut, config.proxyProtocolTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -86,10 +88,27 @@ public final class ProxyProtocolReader {
             start.accept(ClientOrigin.direct((InetSocketAddress) channel.remoteAddress()));
             return;
         }
-        ProxyProtocolReader reader = new ProxyProtocolReader(channel, config, metrics, start);
-        EchoChannels.addBeforeVertx(channel, SIGNATURE, reader.signature);
-        EchoChannels.addBeforeVertx(channel, DECODER, new HAProxyMessageDecoder(MAX_TLV_BYTES, true));
-        EchoChannels.addBeforeVertx(channel, HEADER, reader.new Header());
+        handlers(config.proxyProtocol(), config.proxyProtocolTimeout(), metrics, start)
+                .forEach((name, handler) -> EchoChannels.addBeforeVertx(channel, name, handler));
+    }
+
+    /**
+     * The handlers that read one connection's header, by name in the order they go into its pipeline, in front of
+     * the handler that reads for {@code start}'s echo. The timeout runs from when the first of them goes in.
+     *
+     * @param mode required or optional (when it is off, no header is read)
+     */
+    static LinkedHashMap<String, ChannelHandler> handlers(ProxyProtocolMode mode, Duration timeout, EchoMetrics metrics,
+            Consumer<ClientOrigin> start) {
+        if (mode == ProxyProtocolMode.OFF) {
+            throw new IllegalArgumentException("no PROXY protocol header is read when echo.proxy-protocol is off");
+        }
+        ProxyProtocolReader reader = new ProxyProtocolReader(mode == ProxyProtocolMode.OPTIONAL, timeout, metrics, start);
+        LinkedHashMap<String, ChannelHandler> handlers = new LinkedHashMap<>();
+        handlers.put("echo-proxy-signature", reader.signature);
+        handlers.put("echo-proxy-decoder", reader.decoder);
+        handlers.put("echo-proxy-header", reader.header);
+        return handlers;
     }
 
     private InetSocketAddress peer() {
@@ -99,17 +118,17 @@ public final class ProxyProtocolReader {
     /** The first bytes are no header (optional mode): the echo gets them and everything after. */
     private void startWithoutHeader() {
         finish();
-        channel.pipeline().remove(DECODER);
-        channel.pipeline().remove(HEADER);
+        channel.pipeline().remove(decoder);
+        channel.pipeline().remove(header);
         start.accept(ClientOrigin.direct(peer()));
     }
 
     private void startWith(HAProxyMessage message) {
         finish();
-        ProxyHeader header = ProxyHeader.of(message);
-        metrics.proxyHeader(header.version());
-        LOG.debugf("PROXY protocol v%d header from %s: %s", header.version(), ClientOrigin.format(peer()), header);
-        start.accept(ClientOrigin.proxied(peer(), header));
+        ProxyHeader parsed = ProxyHeader.of(message);
+        metrics.proxyHeader(parsed.version());
+        LOG.debugf("PROXY protocol v%d header from %s: %s", parsed.version(), ClientOrigin.format(peer()), parsed);
+        start.accept(ClientOrigin.proxied(peer(), parsed));
     }
 
     private void reject(ProxyRejection rejection) {
@@ -122,6 +141,7 @@ public final class ProxyProtocolReader {
             return;
         }
         finish();
+        signature.drop();
         metrics.proxyRejected(rejection);
         String what = detail == null ? rejection.description() : rejection.description() + " (" + detail + ")";
         if (rejection.firstTime()) {
@@ -136,7 +156,7 @@ public final class ProxyProtocolReader {
 
     private void finish() {
         done = true;
-        timeout.cancel(false);
+        timer.cancel(false);
     }
 
     private void timedOut() {
@@ -150,39 +170,44 @@ public final class ProxyProtocolReader {
 
     /**
      * Decides from the first bytes whether a header comes, and holds them until then: at most a signature's length,
-     * or for v2 the whole header, whose lengths it checks before the decoder parses it.
+     * or for v2 the whole header, whose lengths it checks before the decoder parses it. Being a
+     * {@link ByteToMessageDecoder}, it hands what it held on as it leaves: to the decoder, or to the echo when no header
+     * comes.
      */
-    private final class Signature extends ChannelInboundHandlerAdapter {
+    private final class Signature extends ByteToMessageDecoder {
         private static final byte[] V1 = { 'P', 'R', 'O', 'X', 'Y', ' ' };
         private static final byte[] V2 = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
 
-        private ChannelHandlerContext context;
-        private ByteBuf seen;
-
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            context = ctx;
+            channel = ctx.channel();
+            timer = ctx.executor().schedule(ProxyProtocolReader.this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** Drops what it holds, which it would otherwise hand on as it leaves: nothing of a rejected connection is echoed. */
+        void drop() {
+            ByteBuf held = internalBuffer();
+            held.skipBytes(held.readableBytes());
         }
 
         /** Whether the first bytes may yet turn out to be data: in the pipeline, and not all of the v1 signature. */
         boolean undecided() {
-            return context.pipeline().context(this) != null && !v1Begun();
+            return channel.pipeline().context(this) != null && !v1Begun(internalBuffer());
         }
 
         /** All of the v1 signature arrived: a header comes, even while its line is not complete. */
-        private boolean v1Begun() {
-            return seen != null && seen.readableBytes() >= V1.length && startsLike(V1);
+        private static boolean v1Begun(ByteBuf seen) {
+            return seen.readableBytes() >= V1.length && startsLike(seen, V1);
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (done || !(message instanceof ByteBuf data)) {
-                ReferenceCountUtil.release(message);
+        protected void decode(ChannelHandlerContext ctx, ByteBuf seen, List<Object> out) {
+            if (done) {
+                seen.skipBytes(seen.readableBytes()); // rejected: dropped until the close is through
                 return;
             }
-            seen = seen == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), seen, data);
-            boolean v1 = startsLike(V1);
-            boolean v2 = startsLike(V2);
+            boolean v1 = startsLike(seen, V1);
+            boolean v2 = startsLike(seen, V2);
             if (!v1 && !v2) {
                 if (optional) {
                     passOn(true);
@@ -190,13 +215,13 @@ public final class ProxyProtocolReader {
                     reject(ProxyRejection.MISSING);
                 }
             } else if (v1 && seen.readableBytes() >= V1.length) {
-                checkV1();
+                checkV1(seen);
             } else if (v2 && seen.readableBytes() >= ProxyV2Layout.FIXED_PART) {
-                checkV2();
+                checkV2(seen);
             }
         }
 
-        private void checkV1() {
+        private void checkV1(ByteBuf seen) {
             int length = ProxyV1Line.length(seen);
             if (length >= 0) {
                 String problem = ProxyV1Line.problem(seen, length);
@@ -208,7 +233,7 @@ public final class ProxyProtocolReader {
             }
         }
 
-        private void checkV2() {
+        private void checkV2(ByteBuf seen) {
             int length = ProxyV2Layout.length(seen);
             if (length > MAX_V2_HEADER) {
                 reject(ProxyRejection.INVALID, "a v2 header of %d bytes, more than the %d allowed".formatted(length, MAX_V2_HEADER));
@@ -222,8 +247,8 @@ public final class ProxyProtocolReader {
             }
         }
 
-        /** Whether what was seen so far is a prefix of {@code signature}, or begins with all of it. */
-        private boolean startsLike(byte[] signature) {
+        /** Whether {@code seen} is a prefix of {@code signature}, or begins with all of it. */
+        private static boolean startsLike(ByteBuf seen, byte[] signature) {
             int n = Math.min(seen.readableBytes(), signature.length);
             for (int i = 0; i < n; i++) {
                 if (seen.getByte(seen.readerIndex() + i) != signature[i]) {
@@ -233,18 +258,15 @@ public final class ProxyProtocolReader {
             return true;
         }
 
-        /** Leaves the pipeline, handing what it held to the decoder, or to the echo when no header comes. */
+        /**
+         * Leaves the pipeline, handing what it held to the decoder, or to the echo when no header comes. The echo starts
+         * first, so that what it adds to the pipeline gets those bytes too.
+         */
         void passOn(boolean noHeader) {
             if (noHeader) {
                 startWithoutHeader();
             }
-            ByteBuf held = seen;
-            seen = null;
-            context.pipeline().remove(this);
-            if (held != null) {
-                context.fireChannelRead(held);
-                context.fireChannelReadComplete();
-            }
+            channel.pipeline().remove(this);
         }
 
         @Override
@@ -268,18 +290,10 @@ public final class ProxyProtocolReader {
          * the v1 line that a complete signature began was complete.
          */
         private void ended() {
-            if (optional && !v1Begun()) {
+            if (optional && !v1Begun(internalBuffer())) {
                 passOn(true);
             } else {
                 reject(ProxyRejection.INCOMPLETE);
-            }
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext ctx) {
-            if (seen != null) {
-                seen.release();
-                seen = null;
             }
         }
     }
