@@ -8,13 +8,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
- * Closes a connection that saw no reads and no completed writes for the idle timeout. It hands the event
- * to its connection instead of passing it on, so that Vert.x's own idle handling (a silent close) never
- * runs and the close is counted with its reason.
+ * Closes a connection that saw no reads and no completed writes for the idle timeout (Netty's IdleStateHandler), with
+ * the reason counted: it hands the event to its connection instead of passing it on.
  */
 final class IdleTimeoutHandler extends IdleStateHandler {
-
-    static final String NAME = "echo-idle-timeout";
 
     private final EchoHandler connection;
 

@@ -3,8 +3,9 @@ package io.tcpecho.echo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -89,25 +90,25 @@ public final class ProxyProtocolReader {
             return;
         }
         handlers(config.proxyProtocol(), config.proxyProtocolTimeout(), metrics, start)
-                .forEach((name, handler) -> EchoChannels.addBeforeVertx(channel, name, handler));
+                .forEach((stage, handler) -> stage.add(channel, handler));
     }
 
     /**
-     * The handlers that read one connection's header, by name in the order they go into its pipeline, in front of
-     * the handler that reads for {@code start}'s echo. The timeout runs from when the first of them goes in.
+     * The handlers that read one connection's header, by their stage of the pipeline (in order), in front of the
+     * handler that reads for {@code start}'s echo. The timeout runs from when the first of them goes in.
      *
      * @param mode required or optional (when it is off, no header is read)
      */
-    static LinkedHashMap<String, ChannelHandler> handlers(ProxyProtocolMode mode, Duration timeout, EchoMetrics metrics,
+    static Map<ConnectionPipeline, ChannelHandler> handlers(ProxyProtocolMode mode, Duration timeout, EchoMetrics metrics,
             Consumer<ClientOrigin> start) {
         if (mode == ProxyProtocolMode.OFF) {
             throw new IllegalArgumentException("no PROXY protocol header is read when echo.proxy-protocol is off");
         }
         ProxyProtocolReader reader = new ProxyProtocolReader(mode == ProxyProtocolMode.OPTIONAL, timeout, metrics, start);
-        LinkedHashMap<String, ChannelHandler> handlers = new LinkedHashMap<>();
-        handlers.put("echo-proxy-signature", reader.signature);
-        handlers.put("echo-proxy-decoder", reader.decoder);
-        handlers.put("echo-proxy-header", reader.header);
+        Map<ConnectionPipeline, ChannelHandler> handlers = new EnumMap<>(ConnectionPipeline.class);
+        handlers.put(ConnectionPipeline.PROXY_SIGNATURE, reader.signature);
+        handlers.put(ConnectionPipeline.PROXY_DECODER, reader.decoder);
+        handlers.put(ConnectionPipeline.PROXY_HEADER, reader.header);
         return handlers;
     }
 

@@ -26,7 +26,6 @@ import io.netty.util.concurrent.ScheduledFuture;
  */
 public final class DelayStage extends ChannelOutboundHandlerAdapter {
 
-    public static final String NAME = "echo-fault-delay";
     private static final int WRITABILITY_BIT = 1;
     private static final ClosedChannelException CLOSED = new ClosedChannelException();
 

@@ -25,7 +25,6 @@ import io.tcpecho.config.Units;
  */
 public final class FaultCommandReader extends ByteToMessageDecoder {
 
-    public static final String NAME = "echo-fault-command";
     static final int MAX_LINE = 1024;
 
     private final Duration timeout;

@@ -278,7 +278,7 @@ class ProxyProtocolReaderTest {
         write("X".getBytes(StandardCharsets.US_ASCII));
         EmbeddedChannel second = connection();
         ProxyProtocolReader.handlers(ProxyProtocolMode.REQUIRED, TIMEOUT, metrics, started::add)
-                .forEach(second.pipeline()::addLast);
+                .forEach((stage, handler) -> stage.add(second, handler));
         ByteBuf buffer = Unpooled.copiedBuffer("Y".getBytes(StandardCharsets.US_ASCII));
         written.add(buffer);
         second.writeInbound(buffer);
@@ -302,7 +302,7 @@ class ProxyProtocolReaderTest {
         ProxyProtocolReader.handlers(mode, TIMEOUT, metrics, origin -> {
             receivedAtStart.add(channel.inboundMessages().size());
             started.add(origin);
-        }).forEach(channel.pipeline()::addLast);
+        }).forEach((stage, handler) -> stage.add(channel, handler));
     }
 
     private void write(byte[] bytes) {

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.tcpecho.echo.ConnectionPipeline;
 
 /**
  * The command port's first stage on its own, on an {@link EmbeddedChannel} whose clock stands still: what it takes
@@ -43,10 +44,10 @@ class FaultCommandReaderTest {
     @BeforeEach
     void addReader() {
         channel.freezeTime();
-        channel.pipeline().addLast(FaultCommandReader.NAME, new FaultCommandReader(TIMEOUT, faults -> {
+        ConnectionPipeline.FAULT_SELECTION.add(channel, new FaultCommandReader(TIMEOUT, faults -> {
             receivedAtStart.add(echoed.size() + channel.inboundMessages().size());
             started.add(faults);
-            channel.pipeline().addLast("echo", new ChannelInboundHandlerAdapter() {
+            ConnectionPipeline.ECHO.add(channel, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object message) {
                     echoed.add((ByteBuf) message);
@@ -79,7 +80,7 @@ class FaultCommandReaderTest {
         assertThat(started).containsExactly(faults("FAULT latency=200ms"));
         assertThat(receivedAtStart).as("the echo started before the bytes after the line reached it").containsExactly(0);
         assertThat(received()).as("in the read that carried them").isEqualTo(after);
-        assertThat(channel.pipeline().get(FaultCommandReader.NAME)).as("the reader left").isNull();
+        assertThat(channel.pipeline().get(ConnectionPipeline.FAULT_SELECTION.handlerName())).as("the reader left").isNull();
         write("more".getBytes(StandardCharsets.US_ASCII));
         assertThat(received()).isEqualTo("more".getBytes(StandardCharsets.US_ASCII));
         assertThat(refused).isEmpty();
@@ -127,7 +128,7 @@ class FaultCommandReaderTest {
             assertThat(refusal).hasMessage(catchRefused("FAULT latency=soon").getMessage());
         });
         assertThat(started).isEmpty();
-        assertThat(channel.pipeline().get(FaultCommandReader.NAME)).isNull();
+        assertThat(channel.pipeline().get(ConnectionPipeline.FAULT_SELECTION.handlerName())).isNull();
     }
 
     @Test
@@ -183,7 +184,7 @@ class FaultCommandReaderTest {
     private void assertRefused(String tag) {
         assertThat(refused).singleElement().extracting(FaultSelection.Refused::tag).isEqualTo(tag);
         assertThat(started).isEmpty();
-        assertThat(channel.pipeline().get(FaultCommandReader.NAME)).as("the reader left").isNull();
+        assertThat(channel.pipeline().get(ConnectionPipeline.FAULT_SELECTION.handlerName())).as("the reader left").isNull();
         assertThat(echoed).as("nothing passed on").isEmpty();
         assertThat(channel.inboundMessages()).as("nothing passed on").isEmpty();
     }
