@@ -239,8 +239,11 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         if (output == Output.RESETTING) {
             return; // a fault resets the connection once its echo is out
         }
-        if (output == Output.SHUT || output == Output.ENDING) {
-            ctx.close(); // a fault sent the FIN, or is about to: nothing more may be written
+        if (output == Output.ENDING) {
+            return; // a fault's FIN goes once the echo before it is out, and closes then (finishOutput)
+        }
+        if (output == Output.SHUT) {
+            ctx.close(); // a fault sent the FIN already, after all of its echo
             return;
         }
         output = Output.FINISHING;
@@ -291,8 +294,14 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         reason = CloseReason.FAULT;
         afterThisChunk(() -> {
             output = Output.SHUT;
-            TlsHalfClose.shutdownOutput(channel).addListener(shut -> channel.eventLoop().schedule(
-                    () -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS));
+            TlsHalfClose.shutdownOutput(channel).addListener(shut -> {
+                if (input == Input.ENDED) {
+                    ctx.close(); // the client's FIN came while the echo before this one went out
+                } else {
+                    channel.eventLoop().schedule(() -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }
+            });
         });
         closeIfStuckFrom(outputPosition());
     }
