@@ -19,7 +19,7 @@ public class FaultMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    FaultMetrics(MeterRegistry registry) {
+    public FaultMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 

@@ -22,7 +22,7 @@ public class FaultRefusals {
     private final FaultMetrics metrics;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-    FaultRefusals(FaultMetrics metrics) {
+    public FaultRefusals(FaultMetrics metrics) {
         this.metrics = metrics;
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -152,14 +153,24 @@ class FaultPortsTest {
 
     @Test
     void noHalfCloseDropsTheQueuedEchoOnTheClientsFin() throws Exception {
-        // Three times the most a socket's send buffer grows to here (net.ipv4.tcp_wmem's 4 MiB): with 4 MiB, a send buffer
-        // grown to hold the whole echo once left nothing queued at the FIN and nothing lost (a clean-clone run).
-        byte[] payload = EchoClient.randomBytes(12 << 20, 6);
-        // A client that reads slowly: the server's echo queues up (and pauses its reading) until the FIN arrives.
+        // The client reads nothing until the server has closed. The server's send buffer is fixed (TlsProfile: 64 KiB, no
+        // autotuning), so that the kernel takes at most about 128 KiB of the echo (Linux doubles it; 100 to 128 KiB seen)
+        // and the client's 16 KiB. 256 KiB then leaves more than 100 KiB queued at the FIN, and too little to make the
+        // server stop reading (its queue's high-water mark is 256 KiB), so that the whole payload and the FIN reach it: with
+        // 384 KiB the server paused and the last tens of KiB never got through, 3 times in 12. A client that read meanwhile
+        // could leave nothing queued, whether it did depending on the kernel's buffer tuning and its own pace (3 failures
+        // in 8 runs of the test that did).
+        byte[] payload = EchoClient.randomBytes(256 << 10, 6);
+        // Registered at its first increment: absent unless another test used this port before.
+        String closedOnFin = "echo_fault_actions_total{action=\"no_half_close\",scenario=\"no-half-close\"}";
+        double before = scrape().valueOrZero(closedOnFin);
         try (EchoClient client = EchoClient.connect(server.faultPort("no-half-close"),
                 socket -> socket.setReceiveBufferSize(16 * 1024))) {
-            client.sendThenHalfClose(payload);
-            byte[] echoed = client.readToEnd(16 * 1024, Duration.ofMillis(2));
+            CompletableFuture<Void> sent = client.sendThenHalfClose(payload);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                    () -> assertThat(scrape().valueOrZero(closedOnFin)).as("closed on the client's FIN").isEqualTo(before + 1));
+            sent.join();
+            byte[] echoed = client.readToEnd();
             assertThat(echoed.length).as("the echo queued at the FIN is lost").isLessThan(payload.length);
             assertThat(echoed).as("what came is the stream's beginning, unaltered").isEqualTo(Arrays.copyOf(payload, echoed.length));
         }

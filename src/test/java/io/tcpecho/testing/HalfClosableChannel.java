@@ -1,0 +1,97 @@
+package io.tcpecho.testing;
+
+import java.nio.channels.ClosedChannelException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DuplexChannel;
+
+/**
+ * An {@link EmbeddedChannel} that half-closes as a socket does, for stages that send their FIN through
+ * {@link DuplexChannel#shutdownOutput()} (Netty 4.1's embedded channel is no {@code DuplexChannel}). It records how many
+ * bytes had been written when the output was shut down, so that a test can tell whether the FIN came after everything
+ * or at an exact offset. As on a socket, shutting down a closed channel fails.
+ */
+public final class HalfClosableChannel extends EmbeddedChannel implements DuplexChannel {
+
+    private long written;
+    /** Bytes written before the output was shut down; -1 while it is open. */
+    private long writtenAtOutputShutdown = -1;
+    private boolean inputShutdown;
+
+    @Override
+    protected void handleOutboundMessage(Object message) {
+        if (message instanceof ByteBuf data) {
+            written += data.readableBytes();
+        }
+        super.handleOutboundMessage(message);
+    }
+
+    /** Bytes written to the channel so far, whether read back already or not. */
+    public long written() {
+        return written;
+    }
+
+    /** Bytes that had been written when the output was shut down (the FIN's offset); -1 if it never was. */
+    public long writtenAtOutputShutdown() {
+        return writtenAtOutputShutdown;
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return writtenAtOutputShutdown >= 0;
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        if (!isActive()) {
+            return promise.setFailure(new ClosedChannelException());
+        }
+        if (writtenAtOutputShutdown < 0) {
+            writtenAtOutputShutdown = written;
+        }
+        return promise.setSuccess();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return inputShutdown;
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        if (!isActive()) {
+            return promise.setFailure(new ClosedChannelException());
+        }
+        inputShutdown = true;
+        return promise.setSuccess();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return isInputShutdown() && isOutputShutdown();
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        shutdownInput();
+        return shutdownOutput(promise);
+    }
+}
