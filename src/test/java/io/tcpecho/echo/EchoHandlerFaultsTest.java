@@ -98,6 +98,46 @@ class EchoHandlerFaultsTest {
         assertThat(server.closes()).as("the fault's end, not a completed echo").isEqualTo(Map.of("fault", 1.0));
     }
 
+    /**
+     * The server decided to end the output, but its echo before the FIN cannot leave: the client stopped reading. It
+     * must not hold the connection for ever: closed once nothing left for 2 s, though it had left in the 2 s before.
+     */
+    @Test
+    void aFaultsEndIsNotHeldByAClientThatStoppedReading() {
+        EchoConnection connection = server.connect("limit-data=10");
+        HalfClosableChannel channel = connection.channel();
+        connection.send("0123");
+        connection.advance(1_500);
+        channel.peerStopsReading();
+        connection.send("456789abc");
+        assertThat(channel.isOutputShutdown()).as("the FIN waits for the echo before it").isFalse();
+        connection.advance(1_999);
+        assertThat(connection.isOpen()).isTrue();
+        connection.advance(1);
+        assertThat(connection.isOpen()).as("nothing left for 2 s: closed").isFalse();
+        assertThat(server.closes()).isEqualTo(Map.of("fault", 1.0));
+        assertThat(server.bytes("dropped")).as("the echo that never left, and what was past the limit").isEqualTo(9);
+    }
+
+    /** A client that reads again within the bound gets the rest, the FIN, and the usual linger: the bound is on no progress. */
+    @Test
+    void aFaultsEndWaitsForAClientThatReadsAgain() {
+        EchoConnection connection = server.connect("limit-data=10");
+        HalfClosableChannel channel = connection.channel();
+        channel.peerStopsReading();
+        connection.send("0123456789abc");
+        connection.advance(1_999);
+        channel.peerResumesReading();
+        connection.advance(0);
+        assertThat(connection.echoed()).isEqualTo("0123456789");
+        assertThat(channel.writtenAtOutputShutdown()).isEqualTo(10);
+        connection.advance(1_999);
+        assertThat(connection.isOpen()).as("the linger runs from the FIN").isTrue();
+        connection.advance(1);
+        assertThat(connection.isOpen()).isFalse();
+        assertThat(server.closes()).isEqualTo(Map.of("fault", 1.0));
+    }
+
     @Test
     void limitDataZeroSendsItsFinBeforeAnyEcho() {
         EchoConnection connection = server.connect("limit-data=0");

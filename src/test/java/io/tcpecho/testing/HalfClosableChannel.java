@@ -4,6 +4,7 @@ import java.nio.channels.ClosedChannelException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DuplexChannel;
@@ -20,6 +21,26 @@ public final class HalfClosableChannel extends EmbeddedChannel implements Duplex
     /** Bytes written before the output was shut down; -1 while it is open. */
     private long writtenAtOutputShutdown = -1;
     private boolean inputShutdown;
+    /** The peer reads nothing: its window is closed, and what is flushed stays in the channel's outbound buffer. */
+    private boolean peerStoppedReading;
+
+    /** From now on nothing more leaves: a client that stopped reading, its window closed. */
+    public void peerStopsReading() {
+        peerStoppedReading = true;
+    }
+
+    /** The peer reads again: what waits leaves now. */
+    public void peerResumesReading() {
+        peerStoppedReading = false;
+        flush();
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (!peerStoppedReading) {
+            super.doWrite(in);
+        }
+    }
 
     @Override
     protected void handleOutboundMessage(Object message) {
