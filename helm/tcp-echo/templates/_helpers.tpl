@@ -179,3 +179,11 @@ the application would refuse to start.
 - name: ECHO_FAULTS_MAX_CONNECTIONS
   value: {{ .Values.faults.maxConnections | int64 | quote }}
 {{- end }}
+
+{{/*
+A size value for the server, which reads sizes in one syntax (64KiB, 1MiB, 64M or bare bytes): a string as written, a
+number as a whole number of bytes (Helm reads YAML numbers as floats, which would print 268435456 as 2.68435456e+08).
+*/}}
+{{- define "tcp-echo.size" -}}
+{{- if kindIs "string" . }}{{ . | quote }}{{ else }}{{ . | int64 | quote }}{{ end }}
+{{- end }}

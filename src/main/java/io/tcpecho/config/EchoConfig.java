@@ -80,7 +80,7 @@ public interface EchoConfig {
      * 256 KiB lets a few reads batch and is still small.
      */
     @WithConverter(Units.SizeConverter.class)
-    @WithDefault("262144")
+    @WithDefault("256KiB")
     long writeQueueHighWaterMark();
 
     /**
@@ -295,16 +295,18 @@ public interface EchoConfig {
         OptionalInt keepAliveCount();
 
         /**
-         * SO_RCVBUF in bytes, 1024 to 268435456 (256 MiB); unset keeps the kernel's default and auto-tuning. Bounds the
-         * node kernel memory a connection that is not read can pin: see docs/memory.md#the-nodes-kernel.
+         * SO_RCVBUF, a size, 1KiB to 256MiB; unset keeps the kernel's default and auto-tuning. Bounds the node kernel
+         * memory a connection that is not read can pin: see docs/memory.md#the-nodes-kernel.
          */
-        OptionalInt receiveBufferSize();
+        @WithConverter(Units.SizeConverter.class)
+        Optional<Long> receiveBufferSize();
 
         /**
-         * SO_SNDBUF in bytes, 1024 to 268435456 (256 MiB); unset keeps the kernel's default and auto-tuning. Bounds the
-         * node kernel memory a client that does not read can pin: see docs/memory.md#the-nodes-kernel.
+         * SO_SNDBUF, a size, 1KiB to 256MiB; unset keeps the kernel's default and auto-tuning. Bounds the node kernel
+         * memory a client that does not read can pin: see docs/memory.md#the-nodes-kernel.
          */
-        OptionalInt sendBufferSize();
+        @WithConverter(Units.SizeConverter.class)
+        Optional<Long> sendBufferSize();
 
         /**
          * SO_REUSEPORT: lets several server processes bind the same port, the kernel spreading connections

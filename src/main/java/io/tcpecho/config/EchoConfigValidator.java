@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -107,7 +108,7 @@ public final class EchoConfigValidator {
                     + "connections get the 1 KiB each that a quarter of it allows; lower %s or give the JVM more memory")
                     .formatted(limits, directMemoryMax >> 20, fit, echoOnly ? "echo.max-connections" : "them"));
         }
-        range(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
+        sizeRange(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
         notNegative(problems, "echo.drain-timeout", config.drainTimeout());
         Duration proxyTimeout = config.proxyProtocolTimeout();
         if (proxyTimeout.toMillis() < 1 || proxyTimeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
@@ -183,8 +184,16 @@ public final class EchoConfigValidator {
         }
     }
 
-    private static void optionalRange(List<String> problems, String key, OptionalInt value) {
-        value.ifPresent(v -> range(problems, key, v, 1024, 256 * 1024 * 1024));
+    private static void optionalRange(List<String> problems, String key, Optional<Long> value) {
+        value.ifPresent(v -> sizeRange(problems, key, v, 1024, 256 * 1024 * 1024));
+    }
+
+    /** A size out of range, said in the sizes' own syntax. */
+    private static void sizeRange(List<String> problems, String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add("Invalid configuration: %s=%s is out of range; allowed: %s to %s".formatted(key,
+                    Units.formatBytes(value), Units.formatBytes(min), Units.formatBytes(max)));
+        }
     }
 
     private static void range(List<String> problems, String key, long value, long min, long max) {

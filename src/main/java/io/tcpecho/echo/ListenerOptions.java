@@ -22,8 +22,9 @@ final class ListenerOptions {
                 .setAcceptBacklog(tcp.acceptBacklog())
                 // The echo writes through its own path (EchoChannels) and needs no event-bus write handler.
                 .setRegisterWriteHandler(false);
-        tcp.receiveBufferSize().ifPresent(options::setReceiveBufferSize);
-        tcp.sendBufferSize().ifPresent(options::setSendBufferSize);
+        // At most 256 MiB: checked at start-up.
+        tcp.receiveBufferSize().ifPresent(size -> options.setReceiveBufferSize(Math.toIntExact(size)));
+        tcp.sendBufferSize().ifPresent(size -> options.setSendBufferSize(Math.toIntExact(size)));
         tcp.keepAliveIdle().ifPresent(idle -> options.setTcpKeepAliveIdleSeconds((int) idle.toSeconds()));
         tcp.keepAliveInterval().ifPresent(interval -> options.setTcpKeepAliveIntervalSeconds((int) interval.toSeconds()));
         tcp.keepAliveCount().ifPresent(options::setTcpKeepAliveCount);

@@ -30,7 +30,8 @@ class EchoConfigValidatorTest {
     void memoryBudgetMustBeAtLeast1MAndFitInThreeQuartersOfTheDirectMemory() {
         assertThat(problems(Map.of("echo.memory-budget", "96M"))).isEmpty();
         // One size syntax, the faults' and the load client's: 96MiB is 96M.
-        assertThat(problems(Map.of("echo.memory-budget", "96MiB", "echo.write-queue-high-water-mark", "64KiB"))).isEmpty();
+        assertThat(problems(Map.of("echo.memory-budget", "96MiB", "echo.write-queue-high-water-mark", "64KiB",
+                "echo.tcp.receive-buffer-size", "256K", "echo.tcp.send-buffer-size", "1MiB"))).isEmpty();
         assertThat(problems(Map.of("echo.memory-budget", "97M"))).containsExactly(
                 "Invalid configuration: echo.memory-budget=101711872 is out of range; allowed: 1048576 (1M) to 100663296,"
                         + " three quarters of the JVM's direct memory (-XX:MaxDirectMemorySize, by default the maximum heap)");
@@ -100,8 +101,9 @@ class EchoConfigValidatorTest {
             "echo.idle-timeout, -5s, 'Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.drain-timeout, -1s, 'Invalid configuration: echo.drain-timeout=-1s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.max-connections, 0, 'Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647'",
-            "echo.write-queue-high-water-mark, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10 is out of range; allowed: 1024 to 67108864'",
-            "echo.tcp.receive-buffer-size, 100, 'Invalid configuration: echo.tcp.receive-buffer-size=100 is out of range; allowed: 1024 to 268435456'",
+            "echo.write-queue-high-water-mark, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10B is out of range; allowed: 1KiB to 64MiB'",
+            "echo.tcp.receive-buffer-size, 100, 'Invalid configuration: echo.tcp.receive-buffer-size=100B is out of range; allowed: 1KiB to 256MiB'",
+            "echo.tcp.send-buffer-size, 512MiB, 'Invalid configuration: echo.tcp.send-buffer-size=512MiB is out of range; allowed: 1KiB to 256MiB'",
             "echo.tcp.accept-backlog, 0, 'Invalid configuration: echo.tcp.accept-backlog=0 is out of range; allowed: 1 to 65535'",
             "echo.proxy-protocol-timeout, 0s, 'Invalid configuration: echo.proxy-protocol-timeout=0s is out of range; allowed: 1ms to 1m'",
             "echo.proxy-protocol-timeout, 2m, 'Invalid configuration: echo.proxy-protocol-timeout=2m is out of range; allowed: 1ms to 1m'",

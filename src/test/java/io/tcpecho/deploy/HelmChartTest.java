@@ -399,8 +399,8 @@ class HelmChartTest {
                     keepAliveIdleSeconds: 300
                     keepAliveIntervalSeconds: 30
                     keepAliveCount: 4
-                    receiveBufferSize: 262144
-                    sendBufferSize: 524288
+                    receiveBufferSize: 256KiB
+                    sendBufferSize: 268435456
                     reusePort: true
                     acceptBacklog: 4096
                 whoami:
@@ -501,8 +501,9 @@ class HelmChartTest {
                         Map.entry("ECHO_TCP_KEEP_ALIVE_IDLE", "300s"),
                         Map.entry("ECHO_TCP_KEEP_ALIVE_INTERVAL", "30s"),
                         Map.entry("ECHO_TCP_KEEP_ALIVE_COUNT", "4"),
-                        Map.entry("ECHO_TCP_RECEIVE_BUFFER_SIZE", "262144"),
-                        Map.entry("ECHO_TCP_SEND_BUFFER_SIZE", "524288"),
+                        Map.entry("ECHO_TCP_RECEIVE_BUFFER_SIZE", "256KiB"),
+                        // A number as a whole number of bytes, though Helm reads it as a float.
+                        Map.entry("ECHO_TCP_SEND_BUFFER_SIZE", "268435456"),
                         Map.entry("ECHO_TCP_REUSE_PORT", "true"),
                         Map.entry("ECHO_TCP_ACCEPT_BACKLOG", "4096"),
                         Map.entry("QUARKUS_MANAGEMENT_PORT", "19000"),
