@@ -17,7 +17,7 @@ final class LoadCommands {
 
     @Command(name = "bulk", mixinStandardHelpOptions = true,
             description = "N connections each stream SIZE bytes full duplex, then half-close and expect the rest and EOF.")
-    static final class Bulk extends Workload {
+    static final class Bulk extends MeasuredWorkload {
         @Override
         boolean takesExpectations() {
             return true;
@@ -55,7 +55,7 @@ final class LoadCommands {
 
     @Command(name = "pingpong", mixinStandardHelpOptions = true,
             description = "N connections, one message of SIZE bytes in flight each, for a duration; measures round trips.")
-    static final class PingPong extends Workload {
+    static final class PingPong extends MeasuredWorkload {
         @Override
         boolean takesExpectations() {
             return true;
@@ -83,7 +83,7 @@ final class LoadCommands {
 
     @Command(name = "churn", mixinStandardHelpOptions = true,
             description = "N parallel slots: connect, send SIZE bytes, half-close, read them and EOF back, close, repeat.")
-    static final class Churn extends Workload {
+    static final class Churn extends MeasuredWorkload {
         @Override
         boolean takesExpectations() {
             return true;
@@ -117,7 +117,7 @@ final class LoadCommands {
 
     @Command(name = "idle", mixinStandardHelpOptions = true,
             description = "Open N connections, hold them idle, then check that each still echoes SIZE bytes and EOF.")
-    static final class Idle extends Workload {
+    static final class Idle extends MeasuredWorkload {
         @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
@@ -157,7 +157,7 @@ final class LoadCommands {
     @Command(name = "flood", mixinStandardHelpOptions = true,
             description = "N connections send up to SIZE bytes each without reading; after the hold, each reads its echo, "
                     + "half-closes and expects every byte and EOF back.")
-    static final class Flood extends Workload {
+    static final class Flood extends MeasuredWorkload {
         @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
