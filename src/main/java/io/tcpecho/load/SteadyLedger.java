@@ -20,8 +20,7 @@ import io.vertx.core.json.JsonObject;
  * windows of new and of established connections. Times are nanoseconds from the run's start. One lock: the run is
  * paced (a rate per connection), not a benchmark.
  * <p>
- * Established connections are out while fewer than all of them are up (connected, identified with {@code --identity},
- * and sending), from the moment all were first up until the client starts closing them; before all were ever up, the
+ * Established connections are out while fewer than all of them are up (their first message echoed), from the moment all were first up until the client starts closing them; before all were ever up, the
  * whole run is out. New connections are out from the start of a failed attempt (a probe, or a connect of a long-lived
  * connection) to the start of the next that succeeded.
  */
@@ -101,6 +100,8 @@ final class SteadyLedger {
     /** A long-lived connection that began to connect at {@code startedAt} is established. */
     synchronized void connected(long startedAt) {
         attempts.add(new Attempt(startedAt, true));
+        total.opened++;
+        second.opened++;
     }
 
     /** A connect that began at {@code startedAt} failed. */
@@ -111,13 +112,10 @@ final class SteadyLedger {
     }
 
     /**
-     * A long-lived connection is up (connected, identified, sending), served by {@code pod};
-     * {@code reconnectNanos} after its slot's previous connection ended, or negative for the slot's first.
+     * A long-lived connection is up: its first message's echo came back, {@code reconnectNanos} after its slot's
+     * previous connection ended (negative for the slot's first).
      */
-    synchronized void up(String pod, long reconnectNanos) {
-        total.opened++;
-        second.opened++;
-        backend(pod).connections++;
+    synchronized void up(long reconnectNanos) {
         if (reconnectNanos >= 0) {
             reconnects.recordValue(Math.max(1, reconnectNanos));
         }
@@ -149,6 +147,7 @@ final class SteadyLedger {
         long lost = sent - atByte;
         lostBytes += lost;
         Backend backend = backend(pod);
+        backend.connections++;
         backend.ended.merge(ending, 1L, Long::sum);
         backend.lostBytes += lost;
         if (ending.broken()) {

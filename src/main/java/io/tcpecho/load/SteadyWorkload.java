@@ -19,8 +19,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * {@code steady}: continuous traffic that measures what a rollout, a drain or a failover breaks. {@code -c N} long-lived
  * connections each send a message, wait for its whole echo, and send the next at the rate (or at once when the echo
- * came later than the rate's next turn); one that ends is recorded ({@link Ending}) and replaced, at once after an end
- * and with a back-off of 100 ms more per failed connect, up to 1 s. A probe opens a new connection every interval:
+ * came later than the rate's next turn); one that ends is recorded ({@link Ending}) and replaced: at once after a
+ * connection that echoed a message, else with a back-off of 100 ms more per failure in a row (failed connects, and
+ * connections that echoed nothing), up to 1 s. A probe opens a new connection every interval:
  * connect, one message, half-close, its echo and the server's EOF. Everything goes to the {@link SteadyLedger}; the
  * run goes on until its duration is over or it is stopped, then every connection half-closes after its last echo and
  * expects the server's EOF.
@@ -150,18 +151,29 @@ final class SteadyWorkload {
 
         /** A connection is up: the time since the last one ended, or negative for the first. */
         long reconnected() {
-            failedInARow = 0;
             return endedAt < 0 ? -1 : ledger.now() - endedAt;
         }
 
-        /** The connection ended: the next one at once. */
-        void ended() {
+        /**
+         * The connection ended: the next one at once if it echoed a message, else after the back-off, as after a failed
+         * connect (a server that resets every connection as it accepts it gets no storm of connections).
+         */
+        void ended(boolean echoed) {
             endedAt = ledger.now();
-            connect();
+            if (echoed) {
+                failedInARow = 0;
+                connect();
+            } else {
+                retry();
+            }
         }
 
-        /** A connect failed: again after the back-off, unless the run is stopping. */
+        /** A connect failed: again after the back-off. */
         void failed() {
+            retry();
+        }
+
+        private void retry() {
             if (stopping) {
                 connect();
                 return;
@@ -177,6 +189,9 @@ final class SteadyWorkload {
         private final long connectStarted;
         private Connection connection;
         private String pod;
+        /** It sends: connected, and identified with {@code --identity}. */
+        private boolean sending;
+        /** Its first message's whole echo came back. */
         private boolean up;
         private long sentAt;
         private long lastEcho;
@@ -194,7 +209,7 @@ final class SteadyWorkload {
             if (plan.identity()) {
                 connection.awaitGreeting();
             } else {
-                up();
+                start();
             }
         }
 
@@ -202,13 +217,12 @@ final class SteadyWorkload {
         public void greeted(Connection connection, String line) {
             pod = podOf(line);
             if (pod != null) {
-                up();
+                start();
             }
         }
 
-        private void up() {
-            up = true;
-            ledger.up(pod, slot.reconnected());
+        private void start() {
+            sending = true;
             lastEcho = System.nanoTime();
             send();
         }
@@ -237,6 +251,10 @@ final class SteadyWorkload {
                 long now = System.nanoTime();
                 ledger.echoed(now - sentAt, now - lastEcho);
                 lastEcho = now;
+                if (!up) {
+                    up = true;
+                    ledger.up(slot.reconnected());
+                }
                 connection.schedule(this::send, Math.max(0, sentAt + plan.periodNanos() - now));
             }
         }
@@ -244,7 +262,7 @@ final class SteadyWorkload {
         /** The run is over: half-closes now if no message is in flight, else after its echo. */
         void close() {
             connection.execute(() -> {
-                if (up && connection.received() == connection.sent()) {
+                if (sending && connection.received() == connection.sent()) {
                     send();
                 }
             });
@@ -273,7 +291,7 @@ final class SteadyWorkload {
         private void over(Ending ending, long atByte, long sent) {
             ledger.ended(ending, pod, atByte, sent, up);
             live.remove(this);
-            slot.ended();
+            slot.ended(up);
         }
 
         @Override
