@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
@@ -22,11 +23,12 @@ import io.tcpecho.tls.TlsHalfClose;
  * happened at ({@link Observed}): a byte that differs, more bytes back than were sent, the server's EOF before
  * everything was echoed, a reset, no progress for the stall timeout (which includes a missing EOF after the client's
  * half-close), the server's refusal of a fault selection instead of the echo. With {@code --expect}, the fault
- * expected ends the connection as success instead, and a connection that does not meet it fails the run.
+ * expected ends the connection as success instead, and a connection that does not meet it fails the run. A script that
+ * counts how connections end ({@link ConnectionScript#ended}) takes the ending instead, and the run goes on.
  * <p>
  * The script reads where the connection stands ({@link #sent()}, {@link #received()}, {@link #hasEof()} ...) and
  * drives it only through {@link #send}, {@link #flush}, {@link #halfClose}, {@link #finish} and the like. All methods
- * but {@link #checkStall} and {@link #execute} run on the connection's event loop.
+ * but {@link #checkStall}, {@link #execute} and {@link #schedule} run on the connection's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter {
 
@@ -41,7 +43,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         /** It met the expected fault (--expect). */
         MET_EXPECTATION,
         /** It failed the run. */
-        FAILED
+        FAILED,
+        /** Its script recorded how the server ended it ({@link ConnectionScript#ended}), and the run goes on. */
+        ENDED
     }
 
     private final LoadRun run;
@@ -56,6 +60,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean eof;
     /** False while the script holds the echo back (a flood that does not read): no stall is reported. */
     private boolean expectingEcho = true;
+    /** The script waits for the server's line before the echo: its absence is a stall. */
+    private boolean awaitingGreeting;
     private ChannelFuture lastWrite;
     private long lastProgress = System.nanoTime();
     private long connectedAt;
@@ -111,6 +117,20 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** Runs {@code task} on the connection's event loop: how a workload's own thread acts on it. */
     void execute(Runnable task) {
         channel.eventLoop().execute(task);
+    }
+
+    /** Runs {@code task} on the connection's event loop after {@code delayNanos}. */
+    void schedule(Runnable task, long delayNanos) {
+        channel.eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Waits for the server to speak first: one line ({@link GreetingLineReader} in front of the connection), which
+     * goes to {@link ConnectionScript#greeted}; none within the stall timeout is a stall.
+     */
+    void awaitGreeting() {
+        awaitingGreeting = true;
+        lastProgress = System.nanoTime();
     }
 
     /** Queues {@code length} more bytes of the stream, not flushed. */
@@ -249,6 +269,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof GreetingLine greeting && awaitingGreeting && !isOver()) {
+            awaitingGreeting = false;
+            lastProgress = System.nanoTime();
+            script.greeted(this, greeting.text());
+            return;
+        }
         if (TlsHalfClose.isEndOfInput(evt) && !eof && !isOver()) {
             eof = true;
             lastProgress = System.nanoTime();
@@ -307,6 +333,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
             script.endedAsExpected(this);
             return;
         }
+        if (expected == null && script.ended(this, seen)) {
+            phase = Phase.ENDED;
+            if (channel != null) {
+                channel.close();
+            }
+            return;
+        }
         fail(seen.describe() + (expected == null ? "" : "; expected " + expected.describe()));
     }
 
@@ -342,6 +375,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private boolean waiting() {
-        return !isOver() && expectingEcho && (received() < sent() || (halfClosed && !eof));
+        return !isOver() && (awaitingGreeting || expectingEcho && (received() < sent() || (halfClosed && !eof)));
     }
 }

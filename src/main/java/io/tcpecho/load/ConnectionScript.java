@@ -30,4 +30,28 @@ interface ConnectionScript {
      */
     default void endedAsExpected(Connection connection) {
     }
+
+    /**
+     * The server's line before the echo, without its line end ({@link GreetingLineReader}), on a connection that
+     * {@link Connection#awaitGreeting() awaits} one.
+     */
+    default void greeted(Connection connection, String line) {
+    }
+
+    /**
+     * The connection ended where an echo server must not end it ({@code seen}), and no fault was expected. A workload
+     * that counts such endings and goes on records it and returns true: the connection is closed, and the run does not
+     * fail. Else the run fails with it.
+     */
+    default boolean ended(Connection connection, Observed seen) {
+        return false;
+    }
+
+    /**
+     * The connection could not be established. A workload that counts failed connects and goes on records it and
+     * returns true; else the run fails with it.
+     */
+    default boolean failedToConnect(Throwable cause) {
+        return false;
+    }
 }

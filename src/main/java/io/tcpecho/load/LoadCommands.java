@@ -1,5 +1,11 @@
 package io.tcpecho.load;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 import io.tcpecho.load.LoadConverters.DurationConverter;
 import io.tcpecho.load.LoadConverters.SizeConverter;
 import io.tcpecho.load.LoadOptions.HalfClose;
@@ -17,7 +23,7 @@ final class LoadCommands {
 
     @Command(name = "bulk", mixinStandardHelpOptions = true,
             description = "N connections each stream SIZE bytes full duplex, then half-close and expect the rest and EOF.")
-    static final class Bulk extends Workload {
+    static final class Bulk extends MeasuredWorkload {
         @Override
         boolean takesExpectations() {
             return true;
@@ -55,7 +61,7 @@ final class LoadCommands {
 
     @Command(name = "pingpong", mixinStandardHelpOptions = true,
             description = "N connections, one message of SIZE bytes in flight each, for a duration; measures round trips.")
-    static final class PingPong extends Workload {
+    static final class PingPong extends MeasuredWorkload {
         @Override
         boolean takesExpectations() {
             return true;
@@ -83,7 +89,7 @@ final class LoadCommands {
 
     @Command(name = "churn", mixinStandardHelpOptions = true,
             description = "N parallel slots: connect, send SIZE bytes, half-close, read them and EOF back, close, repeat.")
-    static final class Churn extends Workload {
+    static final class Churn extends MeasuredWorkload {
         @Override
         boolean takesExpectations() {
             return true;
@@ -117,7 +123,7 @@ final class LoadCommands {
 
     @Command(name = "idle", mixinStandardHelpOptions = true,
             description = "Open N connections, hold them idle, then check that each still echoes SIZE bytes and EOF.")
-    static final class Idle extends Workload {
+    static final class Idle extends MeasuredWorkload {
         @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
@@ -157,7 +163,7 @@ final class LoadCommands {
     @Command(name = "flood", mixinStandardHelpOptions = true,
             description = "N connections send up to SIZE bytes each without reading; after the hold, each reads its echo, "
                     + "half-closes and expects every byte and EOF back.")
-    static final class Flood extends Workload {
+    static final class Flood extends MeasuredWorkload {
         @Option(names = { "-c", "--connections" }, defaultValue = "1000", description = "Connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
@@ -203,6 +209,95 @@ final class LoadCommands {
                     .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
             return FloodWorkload.run(run, result, new FloodWorkload.Plan(connections, concurrency, size,
                     (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
+        }
+    }
+
+    @Command(name = "steady", mixinStandardHelpOptions = true,
+            description = "N long-lived connections send messages at a rate, each ended one recorded and replaced, and a "
+                    + "probe opens a new connection every interval, until the duration is over or SIGINT/SIGTERM: what a "
+                    + "rollout, a drain or a failover breaks.")
+    static final class Steady extends Workload {
+        @Option(names = { "-c", "--connections" }, defaultValue = "10", description = "Long-lived connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(names = { "-m", "--message-size" }, paramLabel = "BYTES", defaultValue = "64", converter = SizeConverter.class,
+                description = "Bytes per message (default: ${DEFAULT-VALUE}).")
+        long messageSize;
+
+        @Option(names = { "-r", "--rate" }, paramLabel = "MESSAGES/S", defaultValue = "10",
+                description = "Messages per second on each connection; the next goes at its turn or after the echo of the "
+                        + "last, whichever is later (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = { "-d", "--duration" }, paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+                description = "How long to run; 0 until SIGINT or SIGTERM (default: ${DEFAULT-VALUE}).")
+        long durationNanos;
+
+        @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+                description = "A new connection's probe every interval (default: ${DEFAULT-VALUE}).")
+        long probeIntervalNanos;
+
+        @Option(names = "--identity",
+                description = "The target is an identity listener (echo.identity.port): each connection's first line names "
+                        + "its pod, and the report has a row per pod.")
+        boolean identity;
+
+        @Option(names = "--timeline", paramLabel = "FILE", description = "Write a JSON line per second to FILE.")
+        Path timeline;
+
+        @Mixin
+        SteadyBudgets budgets;
+
+        private StopSignal stop;
+
+        @Override
+        void validate() {
+            positive("--connections", connections);
+            positive("--message-size", messageSize);
+            if (messageSize > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--message-size must be below 2 GiB");
+            }
+            if (!(rate > 0 && rate <= 1_000_000)) {
+                throw new ParameterException(spec.commandLine(), "--rate must be above 0 and at most 1000000, got " + rate);
+            }
+            LoadOptions.notNegative(spec, "--duration", durationNanos);
+            positive("--probe-interval", probeIntervalNanos);
+            budgets.validate(this);
+        }
+
+        @Override
+        RunReport report(LoadRun run) throws InterruptedException {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("protocol", common.tls.describe());
+            parameters.put("connections", connections);
+            parameters.put("messageSize", messageSize);
+            parameters.put("rate", rate);
+            parameters.put("durationSeconds", durationNanos / 1e9);
+            parameters.put("probeIntervalSeconds", probeIntervalNanos / 1e9);
+            parameters.put("identity", identity);
+            SteadyWorkload workload = new SteadyWorkload(run, new SteadyWorkload.Plan(connections, (int) messageSize,
+                    Math.round(1e9 / rate), probeIntervalNanos, durationNanos, identity));
+            Progress progress = new Progress(spec.name(), common.progressNanos, workload::progress);
+            stop = new StopSignal(common.timeoutNanos + TimeUnit.SECONDS.toNanos(5));
+            try (Timeline seconds = Timeline.to(timeline)) {
+                progress.start();
+                var summary = workload.run(stop.stopped(), seconds);
+                return new SteadyReport(common.targetText(), run.transport(), common.threads(), parameters, summary,
+                        budgets.check(summary), run.failure());
+            } catch (IOException e) {
+                stop.reported(LoadCli.EXIT_FAILED);
+                throw new ParameterException(spec.commandLine(), "--timeline: cannot write " + timeline + ": " + e.getMessage());
+            } catch (RuntimeException | InterruptedException e) {
+                stop.reported(LoadCli.EXIT_FAILED);
+                throw e;
+            } finally {
+                progress.stop();
+            }
+        }
+
+        @Override
+        void reported(int status) {
+            stop.reported(status);
         }
     }
 }

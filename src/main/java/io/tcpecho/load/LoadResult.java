@@ -9,7 +9,7 @@ import org.HdrHistogram.Histogram;
 import io.vertx.core.json.JsonObject;
 
 /** What a run measured, printed as a table or as JSON. */
-final class LoadResult {
+final class LoadResult implements RunReport {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -78,9 +78,9 @@ final class LoadResult {
         return failure == null && errors == 0;
     }
 
-    /** Why the run failed; null when it did not fail outright (see {@link #ok()}). */
-    String failure() {
-        return failure;
+    @Override
+    public String failureReason() {
+        return ok() ? null : String.valueOf(failure);
     }
 
     double seconds() {
@@ -107,7 +107,8 @@ final class LoadResult {
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    String table() {
+    @Override
+    public String table() {
         StringBuilder out = new StringBuilder();
         row(out, "workload", workload + " against " + target + " (client: " + transport + ", " + threads + " threads)");
         StringBuilder params = new StringBuilder();
@@ -134,7 +135,8 @@ final class LoadResult {
         return value >= 10_000 ? f("%.1f ms", value / 1000) : f("%.0f us", value);
     }
 
-    String json() {
+    @Override
+    public String json() {
         return new JsonObject()
                 .put("workload", workload)
                 .put("target", target)

@@ -86,8 +86,11 @@ final class LoadRun implements AutoCloseable {
         return connect(id, script, SocketSettings.DEFAULT);
     }
 
-    /** As {@link #connect(long, ConnectionScript)}, on a socket set so. */
-    ChannelFuture connect(long id, ConnectionScript script, SocketSettings socket) {
+    /**
+     * As {@link #connect(long, ConnectionScript)}, on a socket set so, with {@code before} between TLS and the
+     * connection (new handlers for this connection alone): a {@link GreetingLineReader} for a server that speaks first.
+     */
+    ChannelFuture connect(long id, ConnectionScript script, SocketSettings socket, ChannelHandler... before) {
         Connection connection = new Connection(this, id, script);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -100,13 +103,13 @@ final class LoadRun implements AutoCloseable {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, stallNanos / 1_000_000))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, socket.writeQueue())
-                .handler(tls.enabled() ? withTls(connection) : connection);
+                .handler(tls.enabled() || before.length > 0 ? inFront(connection, before) : connection);
         if (socket.sendBufferBytes() > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, socket.sendBufferBytes());
         }
         ChannelFuture connected = bootstrap.connect(target);
         connected.addListener((ChannelFuture f) -> {
-            if (!f.isSuccess() && !closing) {
+            if (!f.isSuccess() && !closing && !script.failedToConnect(f.cause())) {
                 if (refusedAtAccept(f.cause())) {
                     connection.resetBeforeConnected(describe(f.cause()));
                 } else {
@@ -117,12 +120,18 @@ final class LoadRun implements AutoCloseable {
         return connected;
     }
 
-    /** TLS in front of {@code handler}: it sees plain bytes, and close_notify as the server's end of stream. */
-    private ChannelHandler withTls(ChannelHandler handler) {
+    /**
+     * TLS, if the run has it, then {@code before}, in front of {@code connection}: it sees plain bytes, and close_notify
+     * as the server's end of stream.
+     */
+    private ChannelHandler inFront(Connection connection, ChannelHandler... before) {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(tls.newHandler(channel.alloc(), target), handler);
+                if (tls.enabled()) {
+                    channel.pipeline().addLast(tls.newHandler(channel.alloc(), target));
+                }
+                channel.pipeline().addLast(before).addLast(connection);
             }
         };
     }

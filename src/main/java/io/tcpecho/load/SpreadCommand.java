@@ -14,8 +14,6 @@ import io.tcpecho.load.LoadConverters.BindConverter;
 import io.tcpecho.load.LoadConverters.DurationConverter;
 import io.tcpecho.load.LoadConverters.TargetConverter;
 import io.tcpecho.load.LoadOptions.Report;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,19 +120,12 @@ final class SpreadCommand implements Callable<Integer> {
             long connected = System.nanoTime() - began;
             step = "no answer from " + LoadOptions.text(target);
             socket.setSoTimeout(timeoutMillis);
-            String text = readAnswer(socket.getInputStream());
-            step = "not a whoami answer";
-            JsonObject answer = new JsonObject(text);
-            String pod = answer.getString("pod");
-            if (pod == null) {
-                report.failed("an answer without a pod: " + answer.encode());
-                return;
-            }
-            JsonObject proxy = answer.getJsonObject("proxy");
-            report.answered(pod, connected, host(answer.getString("client")),
-                    proxy == null ? "none" : "v" + proxy.getInteger("version"));
-        } catch (IOException | DecodeException | ClassCastException e) {
+            WhoamiAnswer answer = WhoamiAnswer.parse(readAnswer(socket.getInputStream()));
+            report.answered(answer.pod(), connected, host(answer.client()), answer.proxy());
+        } catch (IOException e) {
             report.failed(step + ": " + LoadRun.describe(e));
+        } catch (IllegalArgumentException e) {
+            report.failed(e.getMessage());
         }
     }
 

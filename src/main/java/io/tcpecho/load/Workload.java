@@ -17,7 +17,8 @@ abstract class Workload implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    abstract LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException;
+    /** Runs the workload on {@code run}, with its progress lines, and says what it measured. */
+    abstract RunReport report(LoadRun run) throws InterruptedException;
 
     void validate() {
     }
@@ -48,19 +49,17 @@ abstract class Workload implements Callable<Integer> {
         if (tlsProblem != null) {
             throw new ParameterException(spec.commandLine(), tlsProblem);
         }
-        LoadResult result;
+        RunReport result;
         try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos, common.tls,
                 common.expect)) {
-            Progress progress = new Progress(run, spec.name(), common.progressNanos);
-            progress.start();
-            try {
-                result = execute(run, new LoadResult(spec.name(), common.targetText(), run.transport(),
-                        common.threads()).parameter("protocol", common.tls.describe()).expecting(common.expect));
-            } finally {
-                progress.stop();
-            }
+            result = report(run);
         }
-        return common.report.print(spec, result.table(), result.json(),
-                result.ok() ? null : String.valueOf(result.failure()));
+        int status = common.report.print(spec, result.table(), result.json(), result.failureReason());
+        reported(status);
+        return status;
+    }
+
+    /** The report is printed, and the command is about to exit with {@code status}. */
+    void reported(int status) {
     }
 }

@@ -28,16 +28,26 @@ final class BrokenEchoServer implements AutoCloseable {
         /** Echoes one byte more than it received. */
         EXTRA_BYTE,
         /** Closes every connection as soon as it is accepted. */
-        CLOSE_AT_ONCE
+        CLOSE_AT_ONCE,
+        /** Echoes 10,000 bytes, then sends FIN at once (reading on until the client's). */
+        FIN_AFTER_10_000_BYTES
     }
 
     private final ServerSocket server;
     private final Fault fault;
+    /** A line the server sends first on each connection, before the echo; null for none. */
+    private final String greeting;
     private final Thread acceptor;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     BrokenEchoServer(Fault fault) throws IOException {
+        this(fault, null);
+    }
+
+    /** A server that sends {@code greeting} and a line end first on each connection, as the identity listener does. */
+    BrokenEchoServer(Fault fault, String greeting) throws IOException {
         this.fault = fault;
+        this.greeting = greeting;
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "broken-echo-" + fault);
         acceptor.setDaemon(true);
@@ -69,6 +79,9 @@ final class BrokenEchoServer implements AutoCloseable {
             }
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
+            if (greeting != null) {
+                out.write((greeting + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             byte[] buffer = new byte[8192];
             byte[] held = null;
             long position = 0;
@@ -93,6 +106,9 @@ final class BrokenEchoServer implements AutoCloseable {
                 }
                 if (fault == Fault.EXTRA_BYTE && position > 5000) {
                     out.write(0);
+                }
+                if (fault == Fault.FIN_AFTER_10_000_BYTES && position == 10_000) {
+                    socket.shutdownOutput();
                 }
             }
             if (fault == Fault.NO_EOF) {

@@ -101,8 +101,8 @@ class LoadClientVerificationTest {
 
     @Test
     void anUnknownWorkloadIsNamedWithTheWorkloadsThereAre() {
-        assertUsage("load: unknown workload 'nosuch'; workloads: bulk, pingpong, churn, idle, flood, spread, udp", "nosuch");
-        assertUsage("load: missing workload; workloads: bulk, pingpong, churn, idle, flood, spread, udp (see 'load --help')");
+        assertUsage("load: unknown workload 'nosuch'; workloads: bulk, pingpong, churn, idle, flood, steady, spread, udp", "nosuch");
+        assertUsage("load: missing workload; workloads: bulk, pingpong, churn, idle, flood, steady, spread, udp (see 'load --help')");
     }
 
     @Test
