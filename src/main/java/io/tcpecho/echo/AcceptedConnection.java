@@ -22,12 +22,16 @@ final class AcceptedConnection {
     private final ClientOrigin origin;
     private final Optional<TlsSession> session;
     private final ConnectionServices services;
+    /** Ends its count as an opening connection: the echo counts it from then on. */
+    private final Runnable echoing;
 
-    AcceptedConnection(Channel channel, ClientOrigin origin, Optional<TlsSession> session, ConnectionServices services) {
+    AcceptedConnection(Channel channel, ClientOrigin origin, Optional<TlsSession> session, ConnectionServices services,
+            Runnable echoing) {
         this.channel = channel;
         this.origin = origin;
         this.session = session;
         this.services = services;
+        this.echoing = echoing;
     }
 
     /** The server name a TLS client asked for. */
@@ -43,10 +47,14 @@ final class AcceptedConnection {
     /** Starts the echo, with {@code faults} if the connection draws them (see {@link ConnectionFaults#choose}). */
     void echo(Pool pool, String scenario, FaultSpec faults) {
         ConnectionFaults chosen = ConnectionFaults.choose(scenario, faults, services.faultMetrics());
+        echoing.run();
         ConnectionPipeline.ECHO.add(channel, new EchoHandler(origin, session, services, pool, scenario, chosen));
     }
 
-    /** Answers a refused selection instead of echoing (see {@link RefusedSelection}); counted and logged once per kind. */
+    /**
+     * Answers a refused selection instead of echoing (see {@link RefusedSelection}); counted and logged once per kind.
+     * The connection goes on counting as opening until it closes.
+     */
     void refuse(String via, FaultSelection.Refused refused) {
         services.refusals().refused(via, refused, origin.toString());
         ConnectionPipeline.ECHO.add(channel, new RefusedSelection(FaultRefusals.errorLine(refused)));

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
@@ -14,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.netty.channel.Channel;
 import io.tcpecho.memory.MemoryBudget;
 
 /**
@@ -34,6 +37,7 @@ public class EchoMetrics {
     private final Counter memoryPauses;
     private final Counter acceptsDelayed;
     private final Timer duration;
+    private final AtomicInteger opening = new AtomicInteger();
     private final Counter[] proxyHeaders = new Counter[2];
     private final Map<ProxyRejection, Counter> proxyRejections = new EnumMap<>(ProxyRejection.class);
 
@@ -43,6 +47,10 @@ public class EchoMetrics {
                 .register(registry);
         Gauge.builder("echo.fault.port.connections.active", connections, ConnectionRegistry::faultPortConnections)
                 .description("Connections open now on the fault ports (limited apart, by echo.faults.max-connections)")
+                .register(registry);
+        Gauge.builder("echo.connections.opening", opening, AtomicInteger::get)
+                .description("Connections accepted but not echoing: reading their PROXY header or their FAULT line, or "
+                        + "answering a refused fault selection")
                 .register(registry);
         opened = Counter.builder("echo.connections.opened")
                 .description("Echo connections accepted, including those closed at once as over a limit")
@@ -142,5 +150,23 @@ public class EchoMetrics {
     void closed(CloseReason reason, long openNanos) {
         closed.get(reason).increment();
         duration.record(openNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A connection was accepted: counted as opening until {@code echoing} runs (its echo starts and counts it) or it
+     * closes, whichever comes first; a connection that never echoes (a refused selection) is counted until it closes.
+     *
+     * @return what the connection runs as its echo starts
+     */
+    Runnable opening(Channel channel) {
+        AtomicBoolean counted = new AtomicBoolean(true);
+        Runnable done = () -> {
+            if (counted.compareAndSet(true, false)) {
+                opening.decrementAndGet();
+            }
+        };
+        opening.incrementAndGet();
+        channel.closeFuture().addListener(closed -> done.run());
+        return done;
     }
 }

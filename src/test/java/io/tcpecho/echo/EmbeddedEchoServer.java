@@ -84,9 +84,15 @@ final class EmbeddedEchoServer implements AutoCloseable {
         HalfClosableChannel channel = new HalfClosableChannel();
         channels.add(channel);
         channel.freezeTime();
-        route.accept(new AcceptedConnection(channel, ClientOrigin.direct(CLIENT), Optional.empty(), services));
+        route.accept(new AcceptedConnection(channel, ClientOrigin.direct(CLIENT), Optional.empty(), services,
+                services.metrics().opening(channel)));
         channel.runPendingTasks();
         return new EchoConnection(channel);
+    }
+
+    /** Connections accepted but not echoing: answering a refused selection, here. */
+    double openingConnections() {
+        return meters.get("echo.connections.opening").gauge().value();
     }
 
     /** Connections open now, as the registry counts them against the limits. */

@@ -49,8 +49,10 @@ class RefusedSelectionTest {
         connection.send("still talking");
         connection.advance(1_999);
         assertThat(connection.isOpen()).isTrue();
+        assertThat(server.openingConnections()).as("open, not echoing: counted as opening").isEqualTo(1);
         connection.advance(1);
         assertThat(connection.isOpen()).isFalse();
+        assertThat(server.openingConnections()).isZero();
         assertThat(connection.channel().writtenAtOutputShutdown()).isEqualTo(LINE.length());
     }
 

@@ -113,6 +113,30 @@ class FaultSelectionTest {
         }
     }
 
+    /**
+     * A connection that has not reached its echo is open too, and counted as such: while its line is awaited, and while
+     * a refused one lingers for a client that never sends its FIN; both end in bounded time (the command timeout, the
+     * 2 s linger), and the count with them.
+     */
+    @Test
+    void connectionsNotEchoingYetAreCountedUntilTheyEndWhichTheyDoInBoundedTime() throws Exception {
+        String opening = "echo_connections_opening";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape().value(opening)).isZero());
+        try (EchoClient silent = EchoClient.connect(server.commandPort())) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape().value(opening)).isEqualTo(1));
+            assertThat(new String(silent.readToEnd(), StandardCharsets.US_ASCII)).as("the command timeout's refusal")
+                    .startsWith("FAULT ERROR timeout");
+            // Refused, the connection lingers for the client's FIN, which this client never sends: closed 2 s later.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape().value(opening)).isZero());
+        }
+        try (EchoClient client = EchoClient.connect(server.commandPort())) {
+            client.write("FAULT\n".getBytes(StandardCharsets.US_ASCII));
+            client.write(new byte[] { 42 });
+            assertThat(client.read(1)).containsExactly(42);
+            assertThat(scrape().value(opening)).as("echoing: counted as an echo connection instead").isZero();
+        }
+    }
+
     @Test
     void aLineTooLongLateOrCutShortIsRefusedToo() throws Exception {
         assertRefused("too_long", client -> client.write(("FAULT latency=1ms " + "x".repeat(2000)).getBytes()));
