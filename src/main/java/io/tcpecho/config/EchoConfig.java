@@ -117,6 +117,8 @@ public interface EchoConfig {
 
     Whoami whoami();
 
+    Identity identity();
+
     Udp udp();
 
     Tls tls();
@@ -263,6 +265,19 @@ public interface EchoConfig {
          * A second listener, on {@code echo.host}: each connection gets one line of JSON (pod, namespace, node, pod IP,
          * server address, client as seen and as the PROXY header names it, connection number, start time, version)
          * and the server's FIN. Unset = no whoami listener, 0 = a free port. See docs/kubernetes.md#which-pod-answered.
+         */
+        OptionalInt port();
+    }
+
+    /**
+     * An echo listener whose connections hear first who serves them: for clients that must know which pod each of
+     * their long-lived connections reached. Off unless a port is set; the echo port itself never speaks first.
+     */
+    interface Identity {
+        /**
+         * An echo listener, on {@code echo.host}, that sends each connection one line first, the whoami line of JSON
+         * ({@code echo.whoami.port}'s, with the connection's number), then echoes exactly as the echo port does (PROXY
+         * protocol, limits, metrics). Unset = off, 0 = a free port. See docs/kubernetes.md#which-pod-answered.
          */
         OptionalInt port();
     }

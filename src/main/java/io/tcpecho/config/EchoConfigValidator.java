@@ -127,6 +127,7 @@ public final class EchoConfigValidator {
         managementPort.ifPresent(port -> ports.put("quarkus.management.port", port));
         ports.put("echo.port", config.port());
         config.whoami().port().ifPresent(port -> ports.put("echo.whoami.port", port));
+        config.identity().port().ifPresent(port -> ports.put("echo.identity.port", port));
         config.tls().port().ifPresent(port -> ports.put("echo.tls.port", port));
         new TreeMap<>(config.faults().scenarios()).forEach((name, scenario) -> ports.put("echo.faults." + name + ".port",
                 scenario.port()));

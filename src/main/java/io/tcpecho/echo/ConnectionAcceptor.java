@@ -61,6 +61,6 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
         }
         Optional<TlsSession> session = socket.isSsl() ? Optional.of(services.tls().handshakeDone(socket)) : Optional.empty();
         ProxyProtocolReader.identify(socket, services.config(), services.metrics(),
-                origin -> listener.route().select(new AcceptedConnection(channel, origin, session, services)));
+                origin -> listener.route().select(new AcceptedConnection(channel, origin, session, listener.identity(), services)));
     }
 }

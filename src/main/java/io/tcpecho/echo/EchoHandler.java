@@ -2,6 +2,8 @@ package io.tcpecho.echo;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,7 @@ import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsHalfClose;
 import io.tcpecho.tls.TlsListener;
 import io.tcpecho.tls.TlsSession;
+import io.tcpecho.whoami.WhoamiReplies;
 
 /**
  * The echo of one connection, the last of its pipeline's stages ({@link ConnectionPipeline#ECHO}): writes back each
@@ -84,6 +87,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** The fault scenario of its listener or of its own selection (null on the plain ports), and its faults if chosen. */
     private final String scenario;
     private final ConnectionFaults faults;
+    /** The identity listener's: the whoami line goes out before the echo. */
+    private final Optional<WhoamiReplies> identity;
     private final long openedAt = System.nanoTime();
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -101,13 +106,14 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     private long sent;
 
     EchoHandler(ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services, ConnectionRegistry.Pool pool,
-            String scenario, ConnectionFaults faults) {
+            String scenario, ConnectionFaults faults, Optional<WhoamiReplies> identity) {
         this.origin = origin;
         this.tls = tls;
         this.services = services;
         this.pool = pool;
         this.scenario = scenario;
         this.faults = faults;
+        this.identity = identity;
     }
 
     /**
@@ -136,10 +142,20 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         if (!services.config().idleTimeout().isZero()) {
             ConnectionPipeline.IDLE_TIMEOUT.add(channel, new IdleTimeoutHandler(services.config().idleTimeout(), this));
         }
+        identity.ifPresent(this::sendWhoamiLine);
         if (faults != null && !faults.start(this, stage -> ConnectionPipeline.FAULT_DELAY.add(channel, stage))) {
             return; // refused or stalled: no echo
         }
         readIfAllowed();
+    }
+
+    /**
+     * Sends the identity listener's line, once the connection is admitted and before any echo: it is not echo, so neither
+     * the echo's byte counts nor the memory budget count it.
+     */
+    private void sendWhoamiLine(WhoamiReplies replies) {
+        String line = replies.line((InetSocketAddress) channel.localAddress(), origin);
+        ctx.writeAndFlush(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8));
     }
 
     /** The client's address: the one its PROXY protocol header named, if it had one. */

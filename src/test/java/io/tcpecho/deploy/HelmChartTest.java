@@ -317,6 +317,31 @@ class HelmChartTest {
                 .hasMessageContaining("faults.scenarios.slow.port=7007 is echo.port too: give each listener a port of its own");
         assertThatThrownBy(() -> Chart.render("faults: {scenarios: {slow: {port: 7110, latencyMs: 1}}, command: {enabled: true}}"))
                 .hasMessageContaining("faults.command.port=7110 is faults.scenarios.slow.port too");
+        assertThatThrownBy(() -> Chart.render("{whoami: {enabled: true}, identity: {port: 7008}}"))
+                .hasMessageContaining("identity.port=7008 is whoami.port too: give each listener a port of its own");
+        assertThatThrownBy(() -> Chart.render("{identity: {port: 7101}, faults: {scenarios: {slow: {port: 7101, latencyMs: 1}}}}"))
+                .hasMessageContaining("faults.scenarios.slow.port=7101 is identity.port too");
+    }
+
+    @Test
+    void theIdentityListenerIsExposedOnItsPortAndAdmittedByTheNetworkPolicyWhenSet() {
+        Rendering r = Chart.render("{identity: {port: 7009}, networkPolicy: {enabled: true}}");
+        JsonNode ports = r.echoService().at("/spec/ports");
+        assertThat(ports).hasSize(2);
+        assertThat(ports.get(1).path("name").asText()).isEqualTo("identity");
+        assertThat(ports.get(1).path("port").asInt()).as("the container port's number").isEqualTo(7009);
+        assertThat(ports.get(1).path("protocol").asText()).isEqualTo("TCP");
+        assertThat(targetContainerPort(r, ports.get(1))).isEqualTo(7009);
+        assertThat(r.env("ECHO_IDENTITY_PORT")).isEqualTo("7009");
+        assertThat(r.get("NetworkPolicy", "tcp-echo").at("/spec/ingress/0/ports/1/port").asText()).isEqualTo("identity");
+
+        assertThat(Chart.render("identity: {port: 7009, servicePort: 9009}").echoService().at("/spec/ports/1/port").asInt())
+                .isEqualTo(9009);
+
+        Rendering off = Chart.render("");
+        assertThat(off.env("ECHO_IDENTITY_PORT")).isNull();
+        assertThatThrownBy(() -> off.containerPort("identity")).hasMessage("no container port named identity");
+        assertThat(off.echoService().at("/spec/ports")).hasSize(1);
     }
 
     @Test
@@ -406,6 +431,8 @@ class HelmChartTest {
                 whoami:
                   enabled: true
                   port: 17008
+                identity:
+                  port: 17010
                 udp:
                   enabled: true
                   port: 17009
@@ -451,6 +478,7 @@ class HelmChartTest {
                 Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", r.env("ECHO_WRITE_QUEUE_HIGH_WATER_MARK")),
                 Map.entry("ECHO_ACCESS_LOG", r.env("ECHO_ACCESS_LOG")),
                 Map.entry("ECHO_WHOAMI_PORT", r.env("ECHO_WHOAMI_PORT")),
+                Map.entry("ECHO_IDENTITY_PORT", r.env("ECHO_IDENTITY_PORT")),
                 Map.entry("ECHO_UDP_PORT", r.env("ECHO_UDP_PORT")),
                 Map.entry("ECHO_UDP_RATE_PER_SOURCE", r.env("ECHO_UDP_RATE_PER_SOURCE")),
                 Map.entry("ECHO_UDP_RATE_GLOBAL", r.env("ECHO_UDP_RATE_GLOBAL")),
@@ -485,6 +513,7 @@ class HelmChartTest {
                         Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", "1048576"),
                         Map.entry("ECHO_ACCESS_LOG", "true"),
                         Map.entry("ECHO_WHOAMI_PORT", "17008"),
+                        Map.entry("ECHO_IDENTITY_PORT", "17010"),
                         Map.entry("ECHO_UDP_PORT", "17009"),
                         Map.entry("ECHO_UDP_RATE_PER_SOURCE", "50"),
                         Map.entry("ECHO_TLS_PORT", "17443"),
@@ -697,6 +726,8 @@ class HelmChartTest {
             "echo: {proxyProtocolTimeoutSeconds: 0}",
             "echo: {accessLog: \"yes\"}",
             "whoami: {port: 0}",
+            "identity: {port: 0}",
+            "identity: {enabled: true}",
             "udp: {ratePerSource: 0}",
             "udp: {servicePort: 70000}",
             "tls: {clientAuth: maybe}",
