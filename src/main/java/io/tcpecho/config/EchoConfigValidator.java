@@ -109,6 +109,7 @@ public final class EchoConfigValidator {
         }
         range(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
         notNegative(problems, "echo.drain-timeout", config.drainTimeout());
+        notNegative(problems, "echo.drain-quiet-close", config.drainQuietClose());
         Duration proxyTimeout = config.proxyProtocolTimeout();
         if (proxyTimeout.toMillis() < 1 || proxyTimeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
             problems.add("Invalid configuration: echo.proxy-protocol-timeout=%s is out of range; allowed: 1ms to %s"

@@ -109,6 +109,7 @@ class EchoConfigValidatorTest {
             "echo.instances, 0, 'Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024'",
             "echo.idle-timeout, -5s, 'Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.drain-timeout, -1s, 'Invalid configuration: echo.drain-timeout=-1s is negative; allowed: 0s (off) or a positive duration such as 30s'",
+            "echo.drain-quiet-close, -2s, 'Invalid configuration: echo.drain-quiet-close=-2s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.max-connections, 0, 'Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647'",
             "echo.write-queue-high-water-mark, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10 is out of range; allowed: 1024 to 67108864'",
             "echo.tcp.receive-buffer-size, 100, 'Invalid configuration: echo.tcp.receive-buffer-size=100 is out of range; allowed: 1024 to 268435456'",

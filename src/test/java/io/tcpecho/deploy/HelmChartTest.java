@@ -417,6 +417,8 @@ class HelmChartTest {
                   proxyProtocolTimeoutSeconds: 3
                   accessLog: true
                   drainTimeoutSeconds: 100
+                  drainQuietCloseSeconds: 3
+                  drainOnTimeout: reset
                   shutdownDelaySeconds: 12
                   tcp:
                     noDelay: false
@@ -489,6 +491,8 @@ class HelmChartTest {
                 Map.entry("ECHO_PROXY_PROTOCOL", r.env("ECHO_PROXY_PROTOCOL")),
                 Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", r.env("ECHO_PROXY_PROTOCOL_TIMEOUT")),
                 Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
+                Map.entry("ECHO_DRAIN_QUIET_CLOSE", r.env("ECHO_DRAIN_QUIET_CLOSE")),
+                Map.entry("ECHO_DRAIN_ON_TIMEOUT", r.env("ECHO_DRAIN_ON_TIMEOUT")),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY", r.env("QUARKUS_SHUTDOWN_DELAY")),
                 Map.entry("ECHO_TCP_NO_DELAY", r.env("ECHO_TCP_NO_DELAY")),
                 Map.entry("ECHO_TCP_KEEP_ALIVE", r.env("ECHO_TCP_KEEP_ALIVE")),
@@ -524,6 +528,8 @@ class HelmChartTest {
                         Map.entry("ECHO_PROXY_PROTOCOL", "required"),
                         Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", "3s"),
                         Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
+                        Map.entry("ECHO_DRAIN_QUIET_CLOSE", "3s"),
+                        Map.entry("ECHO_DRAIN_ON_TIMEOUT", "reset"),
                         Map.entry("QUARKUS_SHUTDOWN_DELAY", "12s"),
                         Map.entry("ECHO_TCP_NO_DELAY", "false"),
                         Map.entry("ECHO_TCP_KEEP_ALIVE", "true"),
@@ -727,6 +733,8 @@ class HelmChartTest {
             "echo: {accessLog: \"yes\"}",
             "whoami: {port: 0}",
             "identity: {port: 0}",
+            "echo: {drainOnTimeout: abort}",
+            "echo: {drainQuietCloseSeconds: -1}",
             "identity: {enabled: true}",
             "udp: {ratePerSource: 0}",
             "udp: {servicePort: 70000}",
