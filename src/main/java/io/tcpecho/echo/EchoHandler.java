@@ -73,11 +73,11 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         OPEN,
         /** The client's input ended: what is queued goes out, then the server's FIN. */
         FINISHING,
-        /** A fault ends the output: the server's FIN once the echo so far is out. */
+        /** A fault, or the drain at its timeout, ends the output: the server's FIN once the echo so far is out. */
         ENDING,
         /** A fault resets the connection once its echo is out and acknowledged. */
         RESETTING,
-        /** The server's FIN is sent or on its way: nothing more may be written. */
+        /** The server's FIN is sent or on its way (after the client's, a fault's end, a drain's): nothing more may be written. */
         SHUT
     }
 
