@@ -139,6 +139,13 @@ the application would refuse to start.
 {{- $keys := include "tcp-echo.faultKeys" . | fromYaml }}
 {{- $ports := dict (toString (int64 .Values.echo.port)) "echo.port" (toString (int64 .Values.management.port)) "management.port" }}
 {{- if .Values.whoami.enabled }}{{- $_ := set $ports (toString (int64 .Values.whoami.port)) "whoami.port" }}{{- end }}
+{{- if not (kindIs "invalid" .Values.identity.port) }}
+{{- $port := toString (int64 .Values.identity.port) }}
+{{- if hasKey $ports $port }}
+{{- fail (printf "identity.port=%s is %s too: give each listener a port of its own" $port (get $ports $port)) }}
+{{- end }}
+{{- $_ := set $ports $port "identity.port" }}
+{{- end }}
 {{- if .Values.tls.enabled }}{{- $_ := set $ports (toString (int64 .Values.tls.port)) "tls.port" }}{{- end }}
 {{- range $name, $scenario := .Values.faults.scenarios }}
 {{- $port := toString (int64 $scenario.port) }}

@@ -109,13 +109,38 @@ public interface EchoConfig {
     @WithDefault("false")
     boolean accessLog();
 
-    /** On shutdown, how long connections in progress may take to finish before they are closed. */
+    /**
+     * On shutdown, how long connections in progress may take to finish before they are ended as
+     * {@code echo.drain-on-timeout} says. See docs/operations.md#graceful-shutdown.
+     */
     @WithDefault("30s")
     Duration drainTimeout();
+
+    /**
+     * During a drain, a connection whose echo is all sent and that has read nothing for this long is ended by the
+     * server's FIN between two messages, so that its client reconnects to another pod before this one goes; 0 turns it
+     * off. A client that pauses longer than this within a transfer loses the rest of it: set it above your clients'
+     * pauses.
+     * <p>
+     * Off by default: it takes from a drain its promise that a connection in progress may finish within
+     * echo.drain-timeout, and only the operator knows how long their clients pause.
+     */
+    @WithDefault("0s")
+    Duration drainQuietClose();
+
+    /**
+     * How connections still open at {@code echo.drain-timeout} end: {@code fin} (the echo read so far, then the
+     * server's FIN; a connection whose echo does not move for 2 s is closed) or {@code reset} (at once, by a TCP reset,
+     * dropping the echo not sent).
+     */
+    @WithDefault("fin")
+    DrainTimeoutEnd drainOnTimeout();
 
     Tcp tcp();
 
     Whoami whoami();
+
+    Identity identity();
 
     Udp udp();
 
@@ -263,6 +288,19 @@ public interface EchoConfig {
          * A second listener, on {@code echo.host}: each connection gets one line of JSON (pod, namespace, node, pod IP,
          * server address, client as seen and as the PROXY header names it, connection number, start time, version)
          * and the server's FIN. Unset = no whoami listener, 0 = a free port. See docs/kubernetes.md#which-pod-answered.
+         */
+        OptionalInt port();
+    }
+
+    /**
+     * An echo listener whose connections hear first who serves them: for clients that must know which pod each of
+     * their long-lived connections reached. Off unless a port is set; the echo port itself never speaks first.
+     */
+    interface Identity {
+        /**
+         * An echo listener, on {@code echo.host}, that sends each connection one line first, the whoami line of JSON
+         * ({@code echo.whoami.port}'s, with the connection's number), then echoes exactly as the echo port does (PROXY
+         * protocol, limits, metrics). Unset = off, 0 = a free port. See docs/kubernetes.md#which-pod-answered.
          */
         OptionalInt port();
     }

@@ -110,6 +110,7 @@ public final class EchoConfigValidator {
         }
         sizeRange(problems, "echo.write-queue-high-water-mark", config.writeQueueHighWaterMark(), 1024, 64 * 1024 * 1024);
         notNegative(problems, "echo.drain-timeout", config.drainTimeout());
+        notNegative(problems, "echo.drain-quiet-close", config.drainQuietClose());
         Duration proxyTimeout = config.proxyProtocolTimeout();
         if (proxyTimeout.toMillis() < 1 || proxyTimeout.compareTo(MAX_PROXY_PROTOCOL_TIMEOUT) > 0) {
             problems.add("Invalid configuration: echo.proxy-protocol-timeout=%s is out of range; allowed: 1ms to %s"
@@ -128,6 +129,7 @@ public final class EchoConfigValidator {
         managementPort.ifPresent(port -> ports.put("quarkus.management.port", port));
         ports.put("echo.port", config.port());
         config.whoami().port().ifPresent(port -> ports.put("echo.whoami.port", port));
+        config.identity().port().ifPresent(port -> ports.put("echo.identity.port", port));
         config.tls().port().ifPresent(port -> ports.put("echo.tls.port", port));
         new TreeMap<>(config.faults().scenarios()).forEach((name, scenario) -> ports.put("echo.faults." + name + ".port",
                 scenario.port()));

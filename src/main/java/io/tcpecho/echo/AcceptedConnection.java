@@ -11,6 +11,7 @@ import io.tcpecho.fault.FaultSelection;
 import io.tcpecho.fault.FaultSpec;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsSession;
+import io.tcpecho.whoami.WhoamiReplies;
 
 /**
  * An accepted connection whose client is known (from its PROXY header, if it came with one) and whose TLS handshake,
@@ -21,15 +22,18 @@ final class AcceptedConnection {
     private final Channel channel;
     private final ClientOrigin origin;
     private final Optional<TlsSession> session;
+    /** The whoami lines its listener sends before the echo (the identity listener's); empty on the others. */
+    private final Optional<WhoamiReplies> identity;
     private final ConnectionServices services;
     /** Ends its count as an opening connection: the echo counts it from then on. */
     private final Runnable echoing;
 
-    AcceptedConnection(Channel channel, ClientOrigin origin, Optional<TlsSession> session, ConnectionServices services,
-            Runnable echoing) {
+    AcceptedConnection(Channel channel, ClientOrigin origin, Optional<TlsSession> session, Optional<WhoamiReplies> identity,
+            ConnectionServices services, Runnable echoing) {
         this.channel = channel;
         this.origin = origin;
         this.session = session;
+        this.identity = identity;
         this.services = services;
         this.echoing = echoing;
     }
@@ -44,11 +48,14 @@ final class AcceptedConnection {
         stage.add(channel, handler);
     }
 
-    /** Starts the echo, with {@code faults} if the connection draws them (see {@link ConnectionFaults#choose}). */
+    /**
+     * Starts the echo, with {@code faults} if the connection draws them (see {@link ConnectionFaults#choose}), after its
+     * whoami line on the identity listener.
+     */
     void echo(Pool pool, String scenario, FaultSpec faults) {
         ConnectionFaults chosen = ConnectionFaults.choose(scenario, faults, services.faultMetrics());
         echoing.run();
-        ConnectionPipeline.ECHO.add(channel, new EchoHandler(origin, session, services, pool, scenario, chosen));
+        ConnectionPipeline.ECHO.add(channel, new EchoHandler(origin, session, services, pool, scenario, chosen, identity));
     }
 
     /**

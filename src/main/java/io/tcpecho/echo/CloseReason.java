@@ -24,7 +24,9 @@ public enum CloseReason {
     PROTOCOL_ERROR("protocol_error"),
     /** Ended by a fault on purpose (echo.faults): reset, truncated, refused, stalled and closed, closed on FIN. */
     FAULT("fault"),
-    /** Still open when the drain timeout of a graceful shutdown ran out. */
+    /** Ended by the server's FIN between messages during a graceful drain, once quiet (echo.drain-quiet-close). */
+    QUIET_CLOSE("quiet_close"),
+    /** Still open when the drain timeout of a graceful shutdown ran out (ended as echo.drain-on-timeout says). */
     SHUTDOWN("shutdown"),
     /** An unexpected failure on this connection (logged once, without affecting others). */
     ERROR("error");

@@ -62,6 +62,7 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
         Optional<TlsSession> session = socket.isSsl() ? Optional.of(services.tls().handshakeDone(socket)) : Optional.empty();
         Runnable echoing = services.metrics().opening(channel);
         ProxyProtocolReader.identify(socket, services.config(), services.metrics(),
-                origin -> listener.route().select(new AcceptedConnection(channel, origin, session, services, echoing)));
+                origin -> listener.route().select(new AcceptedConnection(channel, origin, session, listener.identity(),
+                        services, echoing)));
     }
 }

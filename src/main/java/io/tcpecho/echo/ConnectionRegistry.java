@@ -10,12 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
 
+import io.tcpecho.config.DrainTimeoutEnd;
 import io.tcpecho.config.EchoConfig;
 
 /**
  * The open connections of all verticle instances: it enforces {@code echo.max-connections} on the echo ports,
  * {@code echo.faults.max-connections} on the fault ports and {@code echo.max-connections-per-client} on all, and lets
- * a graceful shutdown wait for them or abort them.
+ * a graceful shutdown drain them, wait for them, and end those left.
  */
 @Singleton
 public class ConnectionRegistry {
@@ -36,6 +37,8 @@ public class ConnectionRegistry {
     /** Open connections, each with its pool and its client address when it is counted (the per-client limit is on). */
     private final Map<EchoHandler, Admitted> open = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+    /** Set once, by the thread that starts the drain; read by connections as they are admitted. */
+    private volatile boolean draining;
 
     private record Admitted(Pool pool, Optional<InetAddress> client) {
     }
@@ -124,6 +127,24 @@ public class ConnectionRegistry {
 
     private int size(Pool pool) {
         return limits.get(pool).size.get();
+    }
+
+    /**
+     * Tells every open connection, on its own event loop, that the drain began (see {@link EchoHandler#drain}); those
+     * admitted from now on hear it as they are.
+     */
+    public void drain() {
+        draining = true;
+        open.keySet().forEach(EchoHandler::drainFromAnyThread);
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Ends every open connection as {@code how} says, each on its own event loop: the drain ran out of time. */
+    public void endAtDrainTimeout(DrainTimeoutEnd how) {
+        open.keySet().forEach(connection -> connection.endAtDrainTimeoutFromAnyThread(how));
     }
 
     /** Aborts every open connection, each on its own event loop. */

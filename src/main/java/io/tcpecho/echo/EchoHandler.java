@@ -2,6 +2,8 @@ package io.tcpecho.echo;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ReferenceCountUtil;
+import io.tcpecho.config.DrainTimeoutEnd;
 import io.tcpecho.fault.ConnectionFaults;
 import io.tcpecho.fault.FaultTarget;
 import io.tcpecho.memory.BudgetedReadSizes;
@@ -27,6 +30,7 @@ import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsHalfClose;
 import io.tcpecho.tls.TlsListener;
 import io.tcpecho.tls.TlsSession;
+import io.tcpecho.whoami.WhoamiReplies;
 
 /**
  * The echo of one connection, the last of its pipeline's stages ({@link ConnectionPipeline#ECHO}): writes back each
@@ -69,11 +73,11 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         OPEN,
         /** The client's input ended: what is queued goes out, then the server's FIN. */
         FINISHING,
-        /** A fault ends the output: the server's FIN once the echo so far is out. */
+        /** A fault, or the drain at its timeout, ends the output: the server's FIN once the echo so far is out. */
         ENDING,
         /** A fault resets the connection once its echo is out and acknowledged. */
         RESETTING,
-        /** The server's FIN is sent or on its way: nothing more may be written. */
+        /** The server's FIN is sent or on its way (after the client's, a fault's end, a drain's): nothing more may be written. */
         SHUT
     }
 
@@ -84,6 +88,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** The fault scenario of its listener or of its own selection (null on the plain ports), and its faults if chosen. */
     private final String scenario;
     private final ConnectionFaults faults;
+    /** The identity listener's: the whoami line goes out before the echo. */
+    private final Optional<WhoamiReplies> identity;
     private final long openedAt = System.nanoTime();
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -99,15 +105,20 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** For the access log: bytes read from the client, and bytes of echo the socket took. */
     private long received;
     private long sent;
+    /** When the last bytes were read (System.nanoTime), for the drain's quiet close. */
+    private long lastRead = openedAt;
+    /** Whether a drain reached this connection: it is then counted by how it ended. */
+    private boolean draining;
 
     EchoHandler(ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services, ConnectionRegistry.Pool pool,
-            String scenario, ConnectionFaults faults) {
+            String scenario, ConnectionFaults faults, Optional<WhoamiReplies> identity) {
         this.origin = origin;
         this.tls = tls;
         this.services = services;
         this.pool = pool;
         this.scenario = scenario;
         this.faults = faults;
+        this.identity = identity;
     }
 
     /**
@@ -136,10 +147,23 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         if (!services.config().idleTimeout().isZero()) {
             ConnectionPipeline.IDLE_TIMEOUT.add(channel, new IdleTimeoutHandler(services.config().idleTimeout(), this));
         }
+        identity.ifPresent(this::sendWhoamiLine);
+        if (services.registry().draining()) {
+            drain(); // admitted while the drain began: it missed this connection
+        }
         if (faults != null && !faults.start(this, stage -> ConnectionPipeline.FAULT_DELAY.add(channel, stage))) {
             return; // refused or stalled: no echo
         }
         readIfAllowed();
+    }
+
+    /**
+     * Sends the identity listener's line, once the connection is admitted and before any echo: it is not echo, so neither
+     * the echo's byte counts nor the memory budget count it.
+     */
+    private void sendWhoamiLine(WhoamiReplies replies) {
+        String line = replies.line((InetSocketAddress) channel.localAddress(), origin);
+        ctx.writeAndFlush(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8));
     }
 
     /** The client's address: the one its PROXY protocol header named, if it had one. */
@@ -155,6 +179,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
             return;
         }
         ByteBuf data = (ByteBuf) message;
+        lastRead = System.nanoTime();
         received += data.readableBytes();
         services.metrics().received(data.readableBytes());
         if (faults != null && (data = faults.outgoing(data)) == null) {
@@ -276,9 +301,13 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
 
     @Override
     public void reset() {
+        resetNow(CloseReason.FAULT);
+    }
+
+    private void resetNow(CloseReason why) {
         if (channel.isActive()) {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            abort(CloseReason.FAULT);
+            abort(why);
         }
     }
 
@@ -290,47 +319,126 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** Decided now, done after the chunk being echoed is written: the rest of this event-loop task writes it. */
     @Override
     public void finishOutput() {
+        endOutputAfterEcho(CloseReason.FAULT);
+    }
+
+    /**
+     * Ends the output once the echo queued so far is written: then the server's FIN, then the close when the client's FIN
+     * comes or {@value #LINGER_AFTER_SERVER_FIN_MILLIS} ms later. What is read meanwhile is dropped.
+     */
+    private void endOutputAfterEcho(CloseReason why) {
         output = Output.ENDING;
-        reason = CloseReason.FAULT;
-        afterThisChunk(() -> {
-            output = Output.SHUT;
-            TlsHalfClose.shutdownOutput(channel).addListener(shut -> {
-                if (input == Input.ENDED) {
-                    ctx.close(); // the client's FIN came while the echo before this one went out
-                } else {
-                    channel.eventLoop().schedule(() -> abort(CloseReason.FAULT), LINGER_AFTER_SERVER_FIN_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                }
-            });
+        reason = why;
+        afterThisChunk(() -> sendFinThenLinger(why));
+        closeIfStuckFrom(outputPosition(), why);
+    }
+
+    private void sendFinThenLinger(CloseReason why) {
+        output = Output.SHUT;
+        TlsHalfClose.shutdownOutput(channel).addListener(shut -> {
+            if (input == Input.ENDED) {
+                ctx.close(); // the client's FIN came while the echo before this one went out
+            } else {
+                channel.eventLoop().schedule(() -> abort(why), LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS);
+            }
         });
-        closeIfStuckFrom(outputPosition());
     }
 
     @Override
     public void resetAfterOutput() {
         output = Output.RESETTING;
         afterThisChunk(() -> UnackedBytes.whenAcknowledged(channel, this::reset));
-        closeIfStuckFrom(outputPosition());
+        closeIfStuckFrom(outputPosition(), CloseReason.FAULT);
     }
 
     /**
-     * While a fault's end waits for the echo before it to be written: closes the connection if the socket took none of it
-     * for {@value #LINGER_AFTER_SERVER_FIN_MILLIS} ms although some waits in its queue, so that a client that
-     * stopped reading cannot hold a connection the server decided to end. Echo that a timing fault holds on purpose
-     * (a latency of minutes) is not in the socket's queue yet, and does not count as stuck.
+     * While the server's end of the output waits for the echo before it to be written (a fault's, the drain's after its
+     * timeout, or the client's FIN then): closes the connection if the socket took none of it for
+     * {@value #LINGER_AFTER_SERVER_FIN_MILLIS} ms although some waits in its queue, so that a client that stopped reading
+     * cannot hold a connection the server decided to end. Echo that a timing fault holds on purpose (a latency of
+     * minutes) is not in the socket's queue yet, and does not count as stuck.
      */
-    private void closeIfStuckFrom(long positionBefore) {
+    private void closeIfStuckFrom(long positionBefore, CloseReason why) {
         channel.eventLoop().schedule(() -> {
-            if (!channel.isActive() || (output != Output.ENDING && output != Output.RESETTING)) {
+            if (!channel.isActive() || output == Output.OPEN || output == Output.SHUT) {
                 return;
             }
             ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
             if (outputPosition() == positionBefore && waiting != null && waiting.totalPendingWriteBytes() > 0) {
-                abort(CloseReason.FAULT);
+                abort(why);
             } else {
-                closeIfStuckFrom(outputPosition());
+                closeIfStuckFrom(outputPosition(), why);
             }
         }, LINGER_AFTER_SERVER_FIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A graceful drain began (see io.tcpecho.shutdown.DrainCoordinator): the connection is counted by how it ends, and
+     * with echo.drain-quiet-close, ended by the server's FIN at its first quiet moment. Once per connection, whoever
+     * calls first: the drain, or the connection's own admission during it.
+     */
+    void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        long quiet = services.config().drainQuietClose().toNanos();
+        if (quiet > 0) {
+            endWhenQuiet(quiet);
+        }
+    }
+
+    void drainFromAnyThread() {
+        channel.eventLoop().execute(this::drain);
+    }
+
+    /**
+     * Sends the server's FIN between two messages: once the echo is all written and nothing was read for {@code quiet}
+     * nanoseconds. A connection whose output is already ending (the client's FIN, a fault), or whose input a fault
+     * stopped, is left to that.
+     */
+    private void endWhenQuiet(long quiet) {
+        if (!channel.isActive() || input != Input.OPEN || output != Output.OPEN) {
+            return;
+        }
+        long quietFor = System.nanoTime() - lastRead;
+        if (quietFor >= quiet && echoWritten()) {
+            reason = CloseReason.QUIET_CLOSE;
+            sendFinThenLinger(CloseReason.QUIET_CLOSE);
+            return;
+        }
+        // Quiet long enough but echo still waits for the client to read it: look again a quiet period later.
+        long wait = quietFor >= quiet ? quiet : quiet - quietFor;
+        channel.eventLoop().schedule(() -> endWhenQuiet(quiet), wait, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether everything read has been echoed to the socket: nothing queued here nor in Netty's buffer. */
+    private boolean echoWritten() {
+        ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
+        return queued == 0 && (waiting == null || waiting.totalPendingWriteBytes() == 0);
+    }
+
+    /**
+     * The drain ran out of time with this connection open: ends it as echo.drain-on-timeout says, with the FIN after the
+     * echo read so far, or a reset.
+     */
+    void endAtDrainTimeout(DrainTimeoutEnd how) {
+        if (how == DrainTimeoutEnd.RESET) {
+            resetNow(CloseReason.SHUTDOWN);
+            return;
+        }
+        switch (output) {
+            case OPEN -> endOutputAfterEcho(CloseReason.SHUTDOWN);
+            // The client's FIN came: its echo and the server's FIN are on their way, unless the client stopped reading.
+            case FINISHING -> closeIfStuckFrom(outputPosition(), CloseReason.SHUTDOWN);
+            // A fault or the quiet close is ending it already, and bounds how long that takes.
+            case ENDING, RESETTING, SHUT -> {
+            }
+        }
+    }
+
+    void endAtDrainTimeoutFromAnyThread(DrainTimeoutEnd how) {
+        channel.eventLoop().execute(() -> endAtDrainTimeout(how));
     }
 
     /** How far the socket took the echo: grows with every byte it takes, a part of a buffer too. */
@@ -412,8 +520,12 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
 
     private void closed() {
         throttle.stopWaiting();
-        services.registry().remove(this);
         CloseReason why = reason == null ? CloseReason.RESET : reason;
+        if (draining) {
+            // Before it leaves the registry, which tells the drain that every connection ended.
+            services.metrics().countEndedInDrain(DrainWay.of(why));
+        }
+        services.registry().remove(this);
         long open = System.nanoTime() - openedAt;
         services.metrics().closed(why, open);
         services.accessLog().ifPresent(log -> log.closed(origin, tls, received, sent, open, why, scenario, faults));

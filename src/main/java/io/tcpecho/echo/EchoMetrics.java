@@ -40,6 +40,8 @@ public class EchoMetrics {
     private final AtomicInteger opening = new AtomicInteger();
     private final Counter[] proxyHeaders = new Counter[2];
     private final Map<ProxyRejection, Counter> proxyRejections = new EnumMap<>(ProxyRejection.class);
+    /** Adders, not counters: the drain reads them for its last log line, after Quarkus has detached the registry. */
+    private final Map<DrainWay, LongAdder> drainEnded = new EnumMap<>(DrainWay.class);
 
     EchoMetrics(MeterRegistry registry, ConnectionRegistry connections, MemoryBudget budget) {
         Gauge.builder("echo.connections.active", connections, ConnectionRegistry::size)
@@ -106,6 +108,14 @@ public class EchoMetrics {
                     .tag("reason", rejection.tag())
                     .register(registry));
         }
+        for (DrainWay way : DrainWay.values()) {
+            LongAdder ended = new LongAdder();
+            drainEnded.put(way, ended);
+            FunctionCounter.builder("echo.drain.connections.ended", ended, LongAdder::doubleValue)
+                    .description("Connections open during a graceful drain, by how they ended")
+                    .tag("way", way.tag())
+                    .register(registry);
+        }
     }
 
     private static void bytes(MeterRegistry registry, String name, LongAdder count, String description) {
@@ -145,6 +155,15 @@ public class EchoMetrics {
 
     void proxyRejected(ProxyRejection rejection) {
         proxyRejections.get(rejection).increment();
+    }
+
+    void countEndedInDrain(DrainWay way) {
+        drainEnded.get(way).increment();
+    }
+
+    /** Connections the drain has seen end so far in {@code way}, for its closing log line. */
+    public long endedInDrain(DrainWay way) {
+        return drainEnded.get(way).sum();
     }
 
     void closed(CloseReason reason, long openNanos) {

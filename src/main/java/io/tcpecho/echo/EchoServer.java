@@ -25,6 +25,7 @@ import io.tcpecho.fault.FaultMetrics;
 import io.tcpecho.memory.DirectMemory;
 import io.tcpecho.memory.MemoryBudget;
 import io.tcpecho.tls.TlsListener;
+import io.tcpecho.whoami.WhoamiReplies;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -32,7 +33,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 
 /**
- * Starts the echo listeners (plain, and TLS when echo.tls.port is set) when the application starts and stops them
+ * Starts the echo listeners (plain, and TLS, identity and fault ports when they are set) when the application starts and stops them
  * (on request of the drain) when it stops. They are {@code echo.instances} verticle instances sharing the ports.
  */
 @Singleton
@@ -48,6 +49,7 @@ public class EchoServer {
     private final MemoryBudget budget;
     private final TlsListener tls;
     private final FaultMetrics faultMetrics;
+    private final WhoamiReplies whoami;
     /** Every instance, for certificate reloads. */
     private final List<EchoServerVerticle> verticles = new CopyOnWriteArrayList<>();
     private volatile String deploymentId;
@@ -60,7 +62,7 @@ public class EchoServer {
     private volatile int instances;
 
     EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
-            MemoryBudget budget, TlsListener tls, FaultMetrics faultMetrics) {
+            MemoryBudget budget, TlsListener tls, FaultMetrics faultMetrics, WhoamiReplies whoami) {
         this.vertx = vertx;
         this.config = config;
         this.acceptor = acceptor;
@@ -68,12 +70,13 @@ public class EchoServer {
         this.budget = budget;
         this.tls = tls;
         this.faultMetrics = faultMetrics;
+        this.whoami = whoami;
     }
 
     void start(@Observes StartupEvent startup) throws InterruptedException {
         EchoConfigValidator.validate(config, DirectMemory.max(), EchoConfigValidator.managementPort(ConfigProvider.getConfig()));
         instances = config.instances().orElseGet(() -> EventLoops.of(vertx).size());
-        List<Listener> listeners = Listener.declare(config, tls, faultMetrics);
+        List<Listener> listeners = Listener.declare(config, tls, faultMetrics, whoami);
         acceptor.serve(listeners);
         // One handler for every listener, so that the dev-mode gate hands held connections of any to the new code.
         Handler<NetSocket> accept = gate.isResolvable() ? gate.get().around(acceptor) : acceptor;
@@ -103,6 +106,11 @@ public class EchoServer {
     /** The bound port of fault scenario {@code name}, 0 when there is no such scenario. */
     public int faultPort(String name) {
         return boundPorts.getOrDefault(Listener.scenarioListener(name), 0);
+    }
+
+    /** The identity listener's bound port, 0 when it is off. */
+    public int identityPort() {
+        return boundPorts.getOrDefault(Listener.IDENTITY, 0);
     }
 
     /** The fault command port's bound port, 0 when it is off. */

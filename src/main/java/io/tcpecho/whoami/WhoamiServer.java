@@ -2,18 +2,15 @@ package io.tcpecho.whoami;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,7 +19,6 @@ import io.tcpecho.config.EchoConfig;
 import io.tcpecho.echo.EchoMetrics;
 import io.tcpecho.echo.ListenFailure;
 import io.tcpecho.echo.ProxyProtocolReader;
-import io.tcpecho.identity.PodIdentity;
 import io.tcpecho.proxy.ClientOrigin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,19 +40,14 @@ public class WhoamiServer {
     private final Vertx vertx;
     private final EchoConfig config;
     private final EchoMetrics metrics;
-    private final PodIdentity pod;
-    private final String version;
-    private final Instant started = Instant.now();
-    private final AtomicLong connections = new AtomicLong();
+    private final WhoamiReplies replies;
     private volatile NetServer server;
 
-    WhoamiServer(Vertx vertx, EchoConfig config, EchoMetrics metrics, PodIdentity pod,
-            @ConfigProperty(name = "quarkus.application.version") String version) {
+    WhoamiServer(Vertx vertx, EchoConfig config, EchoMetrics metrics, WhoamiReplies replies) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
-        this.pod = pod;
-        this.version = version;
+        this.replies = replies;
     }
 
     /** After the echo listener, whose start validates the configuration. */
@@ -74,7 +65,7 @@ public class WhoamiServer {
             throw ListenFailure.of(config.host() + ":" + port, "echo.whoami.port", e.getCause() == null ? e : e.getCause());
         }
         server = created;
-        LOG.infof("Whoami listener on %s:%d, pod %s", config.host(), created.actualPort(), pod.name());
+        LOG.infof("Whoami listener on %s:%d, pod %s", config.host(), created.actualPort(), replies.podName());
     }
 
     private void accept(NetSocket socket) {
@@ -83,8 +74,7 @@ public class WhoamiServer {
 
     private void reply(NetSocket socket, ClientOrigin origin) {
         InetSocketAddress local = new InetSocketAddress(socket.localAddress().host(), socket.localAddress().port());
-        String line = WhoamiReply.of(pod, local, origin, connections.incrementAndGet(), started, version).encode() + "\n";
-        socket.end(Buffer.buffer(line));
+        socket.end(Buffer.buffer(replies.line(local, origin)));
     }
 
     /** The bound port; 0 when the listener is off. */

@@ -89,17 +89,28 @@ class EchoConfigValidatorTest {
                         + " reads no PROXY protocol header yet); set echo.proxy-protocol=off or unset echo.tls.port");
     }
 
+    @Test
+    void theIdentityListenerNeedsAPortOfItsOwnBesideTheWhoamiOne() {
+        assertThat(problems(Map.of("echo.identity.port", "7009", "echo.whoami.port", "7008"))).isEmpty();
+        assertThat(problems(Map.of("echo.identity.port", "7008", "echo.whoami.port", "7008"))).containsExactly(
+                "Invalid configuration: echo.identity.port=7008 is echo.whoami.port too; give each TCP listener a port of its own");
+        assertThat(problems(Map.of("echo.identity.port", "0", "echo.whoami.port", "0"))).as("two free ports").isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "echo.port, 70000, 'Invalid configuration: echo.port=70000 is out of range; allowed: 0 to 65535'",
             "echo.whoami.port, 7007, 'Invalid configuration: echo.whoami.port=7007 is echo.port too; give each TCP listener a port of its own'",
             "echo.whoami.port, -1, 'Invalid configuration: echo.whoami.port=-1 is out of range; allowed: 0 to 65535'",
+            "echo.identity.port, 7007, 'Invalid configuration: echo.identity.port=7007 is echo.port too; give each TCP listener a port of its own'",
+            "echo.identity.port, 65536, 'Invalid configuration: echo.identity.port=65536 is out of range; allowed: 0 to 65535'",
             "echo.udp.port, 70000, 'Invalid configuration: echo.udp.port=70000 is out of range; allowed: 0 to 65535'",
             "echo.udp.rate-per-source, 0, 'Invalid configuration: echo.udp.rate-per-source=0 is out of range; allowed: 1 to 10000000'",
             "echo.udp.rate-global, -5, 'Invalid configuration: echo.udp.rate-global=-5 is out of range; allowed: 1 to 10000000'",
             "echo.instances, 0, 'Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024'",
             "echo.idle-timeout, -5s, 'Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.drain-timeout, -1s, 'Invalid configuration: echo.drain-timeout=-1s is negative; allowed: 0s (off) or a positive duration such as 30s'",
+            "echo.drain-quiet-close, -2s, 'Invalid configuration: echo.drain-quiet-close=-2s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.max-connections, 0, 'Invalid configuration: echo.max-connections=0 is out of range; allowed: 1 to 2147483647'",
             "echo.write-queue-high-water-mark, 10, 'Invalid configuration: echo.write-queue-high-water-mark=10B is out of range; allowed: 1KiB to 64MiB'",
             "echo.tcp.receive-buffer-size, 100, 'Invalid configuration: echo.tcp.receive-buffer-size=100B is out of range; allowed: 1KiB to 256MiB'",

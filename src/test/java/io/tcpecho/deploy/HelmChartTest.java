@@ -317,6 +317,31 @@ class HelmChartTest {
                 .hasMessageContaining("faults.scenarios.slow.port=7007 is echo.port too: give each listener a port of its own");
         assertThatThrownBy(() -> Chart.render("faults: {scenarios: {slow: {port: 7110, latencyMs: 1}}, command: {enabled: true}}"))
                 .hasMessageContaining("faults.command.port=7110 is faults.scenarios.slow.port too");
+        assertThatThrownBy(() -> Chart.render("{whoami: {enabled: true}, identity: {port: 7008}}"))
+                .hasMessageContaining("identity.port=7008 is whoami.port too: give each listener a port of its own");
+        assertThatThrownBy(() -> Chart.render("{identity: {port: 7101}, faults: {scenarios: {slow: {port: 7101, latencyMs: 1}}}}"))
+                .hasMessageContaining("faults.scenarios.slow.port=7101 is identity.port too");
+    }
+
+    @Test
+    void theIdentityListenerIsExposedOnItsPortAndAdmittedByTheNetworkPolicyWhenSet() {
+        Rendering r = Chart.render("{identity: {port: 7009}, networkPolicy: {enabled: true}}");
+        JsonNode ports = r.echoService().at("/spec/ports");
+        assertThat(ports).hasSize(2);
+        assertThat(ports.get(1).path("name").asText()).isEqualTo("identity");
+        assertThat(ports.get(1).path("port").asInt()).as("the container port's number").isEqualTo(7009);
+        assertThat(ports.get(1).path("protocol").asText()).isEqualTo("TCP");
+        assertThat(targetContainerPort(r, ports.get(1))).isEqualTo(7009);
+        assertThat(r.env("ECHO_IDENTITY_PORT")).isEqualTo("7009");
+        assertThat(r.get("NetworkPolicy", "tcp-echo").at("/spec/ingress/0/ports/1/port").asText()).isEqualTo("identity");
+
+        assertThat(Chart.render("identity: {port: 7009, servicePort: 9009}").echoService().at("/spec/ports/1/port").asInt())
+                .isEqualTo(9009);
+
+        Rendering off = Chart.render("");
+        assertThat(off.env("ECHO_IDENTITY_PORT")).isNull();
+        assertThatThrownBy(() -> off.containerPort("identity")).hasMessage("no container port named identity");
+        assertThat(off.echoService().at("/spec/ports")).hasSize(1);
     }
 
     @Test
@@ -392,6 +417,8 @@ class HelmChartTest {
                   proxyProtocolTimeoutSeconds: 3
                   accessLog: true
                   drainTimeoutSeconds: 100
+                  drainQuietCloseSeconds: 3
+                  drainOnTimeout: reset
                   shutdownDelaySeconds: 12
                   tcp:
                     noDelay: false
@@ -406,6 +433,8 @@ class HelmChartTest {
                 whoami:
                   enabled: true
                   port: 17008
+                identity:
+                  port: 17010
                 udp:
                   enabled: true
                   port: 17009
@@ -451,6 +480,7 @@ class HelmChartTest {
                 Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", r.env("ECHO_WRITE_QUEUE_HIGH_WATER_MARK")),
                 Map.entry("ECHO_ACCESS_LOG", r.env("ECHO_ACCESS_LOG")),
                 Map.entry("ECHO_WHOAMI_PORT", r.env("ECHO_WHOAMI_PORT")),
+                Map.entry("ECHO_IDENTITY_PORT", r.env("ECHO_IDENTITY_PORT")),
                 Map.entry("ECHO_UDP_PORT", r.env("ECHO_UDP_PORT")),
                 Map.entry("ECHO_UDP_RATE_PER_SOURCE", r.env("ECHO_UDP_RATE_PER_SOURCE")),
                 Map.entry("ECHO_UDP_RATE_GLOBAL", r.env("ECHO_UDP_RATE_GLOBAL")),
@@ -461,6 +491,8 @@ class HelmChartTest {
                 Map.entry("ECHO_PROXY_PROTOCOL", r.env("ECHO_PROXY_PROTOCOL")),
                 Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", r.env("ECHO_PROXY_PROTOCOL_TIMEOUT")),
                 Map.entry("ECHO_DRAIN_TIMEOUT", r.env("ECHO_DRAIN_TIMEOUT")),
+                Map.entry("ECHO_DRAIN_QUIET_CLOSE", r.env("ECHO_DRAIN_QUIET_CLOSE")),
+                Map.entry("ECHO_DRAIN_ON_TIMEOUT", r.env("ECHO_DRAIN_ON_TIMEOUT")),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY", r.env("QUARKUS_SHUTDOWN_DELAY")),
                 Map.entry("ECHO_TCP_NO_DELAY", r.env("ECHO_TCP_NO_DELAY")),
                 Map.entry("ECHO_TCP_KEEP_ALIVE", r.env("ECHO_TCP_KEEP_ALIVE")),
@@ -485,6 +517,7 @@ class HelmChartTest {
                         Map.entry("ECHO_WRITE_QUEUE_HIGH_WATER_MARK", "1048576"),
                         Map.entry("ECHO_ACCESS_LOG", "true"),
                         Map.entry("ECHO_WHOAMI_PORT", "17008"),
+                        Map.entry("ECHO_IDENTITY_PORT", "17010"),
                         Map.entry("ECHO_UDP_PORT", "17009"),
                         Map.entry("ECHO_UDP_RATE_PER_SOURCE", "50"),
                         Map.entry("ECHO_TLS_PORT", "17443"),
@@ -495,6 +528,8 @@ class HelmChartTest {
                         Map.entry("ECHO_PROXY_PROTOCOL", "required"),
                         Map.entry("ECHO_PROXY_PROTOCOL_TIMEOUT", "3s"),
                         Map.entry("ECHO_DRAIN_TIMEOUT", "100s"),
+                        Map.entry("ECHO_DRAIN_QUIET_CLOSE", "3s"),
+                        Map.entry("ECHO_DRAIN_ON_TIMEOUT", "reset"),
                         Map.entry("QUARKUS_SHUTDOWN_DELAY", "12s"),
                         Map.entry("ECHO_TCP_NO_DELAY", "false"),
                         Map.entry("ECHO_TCP_KEEP_ALIVE", "true"),
@@ -698,6 +733,10 @@ class HelmChartTest {
             "echo: {proxyProtocolTimeoutSeconds: 0}",
             "echo: {accessLog: \"yes\"}",
             "whoami: {port: 0}",
+            "identity: {port: 0}",
+            "echo: {drainOnTimeout: abort}",
+            "echo: {drainQuietCloseSeconds: -1}",
+            "identity: {enabled: true}",
             "udp: {ratePerSource: 0}",
             "udp: {servicePort: 70000}",
             "tls: {clientAuth: maybe}",

@@ -84,7 +84,7 @@ final class EmbeddedEchoServer implements AutoCloseable {
         HalfClosableChannel channel = new HalfClosableChannel();
         channels.add(channel);
         channel.freezeTime();
-        route.accept(new AcceptedConnection(channel, ClientOrigin.direct(CLIENT), Optional.empty(), services,
+        route.accept(new AcceptedConnection(channel, ClientOrigin.direct(CLIENT), Optional.empty(), Optional.empty(), services,
                 services.metrics().opening(channel)));
         channel.runPendingTasks();
         return new EchoConnection(channel);
