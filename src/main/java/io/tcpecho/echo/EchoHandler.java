@@ -1,14 +1,11 @@
 package io.tcpecho.echo;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,7 +25,6 @@ import io.tcpecho.memory.BudgetedReadSizes;
 import io.tcpecho.memory.BufferMemoryEstimator;
 import io.tcpecho.proxy.ClientOrigin;
 import io.tcpecho.tls.TlsHalfClose;
-import io.tcpecho.tls.TlsListener;
 import io.tcpecho.tls.TlsSession;
 import io.tcpecho.whoami.WhoamiReplies;
 
@@ -42,14 +38,12 @@ import io.tcpecho.whoami.WhoamiReplies;
  * A connection is two streams, each with its own state: what the client sends ({@link Input}) and what the server sends
  * ({@link Output}). Every method runs on the connection's event loop but {@link #abortFromAnyThread}. Buffers are the
  * pooled ones Netty read into: each is written back as it is, with no copy, and each write reports its end, so that
- * what the connection holds ({@link #queued}) and what was sent or dropped are exact.
+ * what the connection holds ({@link #queued}) and what was sent or dropped ({@link ConnectionAccount}) are exact.
  * <p>
  * Every close starts at this handler or at the pipeline's head, never at its tail, and so never waits behind Vert.x's
  * handler or the listener's close deferral: a connection the server ends, ends now.
  */
 final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTarget {
-
-    private static final Logger LOG = Logger.getLogger(EchoHandler.class);
 
     /**
      * How long a client may go on after the server ended its output on its own (a fault's FIN) before the connection is
@@ -82,43 +76,36 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     }
 
     private final ClientOrigin origin;
-    private final Optional<TlsSession> tls;
     private final ConnectionServices services;
     private final ConnectionRegistry.Pool pool;
-    /** The fault scenario of its listener or of its own selection (null on the plain ports), and its faults if chosen. */
-    private final String scenario;
+    /** Its faults, if its listener or its own selection chose some (null on the plain ports). */
     private final ConnectionFaults faults;
     /** The identity listener's: the whoami line goes out before the echo. */
     private final Optional<WhoamiReplies> identity;
-    private final long openedAt = System.nanoTime();
+    private final ConnectionAccount account;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private ReadThrottle throttle;
     private Input input = Input.OPEN;
     private Output output = Output.OPEN;
-    private CloseReason reason;
     /**
      * Memory this connection holds: the capacity of the buffers read and queued back but not written yet. A buffer pins
      * its whole capacity whatever it holds, so this, not the byte count, is what the budget counts.
      */
     private long queued;
-    /** For the access log: bytes read from the client, and bytes of echo the socket took. */
-    private long received;
-    private long sent;
     /** When the last bytes were read (System.nanoTime), for the drain's quiet close. */
-    private long lastRead = openedAt;
+    private long lastRead = System.nanoTime();
     /** Whether a drain reached this connection: it is then counted by how it ended. */
     private boolean draining;
 
     EchoHandler(ClientOrigin origin, Optional<TlsSession> tls, ConnectionServices services, ConnectionRegistry.Pool pool,
             String scenario, ConnectionFaults faults, Optional<WhoamiReplies> identity) {
         this.origin = origin;
-        this.tls = tls;
         this.services = services;
         this.pool = pool;
-        this.scenario = scenario;
         this.faults = faults;
         this.identity = identity;
+        this.account = new ConnectionAccount(origin, tls, services, scenario, faults);
     }
 
     /**
@@ -180,8 +167,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         }
         ByteBuf data = (ByteBuf) message;
         lastRead = System.nanoTime();
-        received += data.readableBytes();
-        services.metrics().received(data.readableBytes());
+        account.received(data.readableBytes());
         if (faults != null && (data = faults.outgoing(data)) == null) {
             return; // a fault dropped it all, and counted it
         }
@@ -233,13 +219,12 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
             queued -= memory;
             services.budget().release(memory);
             if (write.isSuccess()) {
-                sent += bytes;
-                services.metrics().sent(bytes);
+                account.sent(bytes);
                 if (throttle.waitingForMemory()) {
                     readIfAllowed();
                 }
             } else {
-                services.metrics().dropped(bytes);
+                account.dropped(bytes);
             }
         }
     }
@@ -287,8 +272,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     private void sendFinThenClose() {
         output = Output.SHUT;
         TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture shut) -> {
-            if (shut.isSuccess() && reason == null) {
-                reason = CloseReason.COMPLETED;
+            if (shut.isSuccess()) {
+                account.endsAsIfUndecided(CloseReason.COMPLETED);
             }
             ctx.close();
         });
@@ -328,7 +313,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
      */
     private void endOutputAfterEcho(CloseReason why) {
         output = Output.ENDING;
-        reason = why;
+        account.endsAs(why);
         afterThisChunk(() -> sendFinThenLinger(why));
         closeIfStuckFrom(outputPosition(), why);
     }
@@ -403,7 +388,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         }
         long quietFor = System.nanoTime() - lastRead;
         if (quietFor >= quiet && echoWritten()) {
-            reason = CloseReason.QUIET_CLOSE;
+            account.endsAs(CloseReason.QUIET_CLOSE);
             sendFinThenLinger(CloseReason.QUIET_CLOSE);
             return;
         }
@@ -445,7 +430,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     private long outputPosition() {
         ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
         Object head = waiting == null ? null : waiting.current();
-        return sent + (head instanceof ByteBuf partlyWritten ? partlyWritten.readerIndex() : 0);
+        return account.sent() + (head instanceof ByteBuf partlyWritten ? partlyWritten.readerIndex() : 0);
     }
 
     private void afterThisChunk(Runnable then) {
@@ -458,7 +443,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
 
     @Override
     public void dropped(int bytes) {
-        services.metrics().dropped(bytes);
+        account.dropped(bytes);
     }
 
     @Override
@@ -472,9 +457,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
      * must reach the client as one).
      */
     void abort(CloseReason why) {
-        if (reason == null) {
-            reason = why;
-        }
+        account.endsAsIfUndecided(why);
         EchoChannels.closeNow(channel);
     }
 
@@ -485,25 +468,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** A failure of this connection is its own: counted by kind, never passed on (Vert.x would log each). */
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable failure) {
-        if (tls.isPresent() && TlsListener.isTlsFailure(failure)) {
-            // The client broke TLS (a renegotiation, a corrupt record): its fault, counted and logged once per reason.
-            services.tls().handshakeFailed(failure);
-            reasonIfNone(CloseReason.PROTOCOL_ERROR);
-        } else if (failure instanceof IOException) {
-            // Resets and broken pipes are the client's business: count them, no stack trace.
-            LOG.debugf("Connection from %s failed: %s", origin, failure);
-            reasonIfNone(CloseReason.RESET);
-        } else {
-            LOG.warnf("Connection from %s failed and is closed: %s", origin, failure);
-            reasonIfNone(CloseReason.ERROR);
-        }
+        account.failed(failure);
         context.close();
-    }
-
-    private void reasonIfNone(CloseReason why) {
-        if (reason == null) {
-            reason = why;
-        }
     }
 
     /**
@@ -520,14 +486,11 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
 
     private void closed() {
         throttle.stopWaiting();
-        CloseReason why = reason == null ? CloseReason.RESET : reason;
         if (draining) {
             // Before it leaves the registry, which tells the drain that every connection ended.
-            services.metrics().countEndedInDrain(DrainWay.of(why));
+            services.metrics().countEndedInDrain(DrainWay.of(account.finalReason()));
         }
         services.registry().remove(this);
-        long open = System.nanoTime() - openedAt;
-        services.metrics().closed(why, open);
-        services.accessLog().ifPresent(log -> log.closed(origin, tls, received, sent, open, why, scenario, faults));
+        account.closed();
     }
 }
