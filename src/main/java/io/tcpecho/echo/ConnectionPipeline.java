@@ -1,5 +1,7 @@
 package io.tcpecho.echo;
 
+import java.util.Locale;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
@@ -30,21 +32,25 @@ public enum ConnectionPipeline {
     /** The echo itself, or the answer to a refused fault selection. */
     ECHO;
 
+    /** In order; {@code values()} would copy the array for every connection. */
+    private static final ConnectionPipeline[] STAGES = values();
+
+    private final String handlerName = "echo-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The handler's name in the pipeline. */
     public String handlerName() {
-        return "echo-" + name().toLowerCase().replace('_', '-');
+        return handlerName;
     }
 
     /** Adds {@code handler} as this stage: after the earlier stages present, before the later ones and Vert.x's. */
     public void add(Channel channel, ChannelHandler handler) {
         ChannelPipeline pipeline = channel.pipeline();
-        ConnectionPipeline[] stages = values();
-        for (int later = ordinal() + 1; later < stages.length; later++) {
-            if (pipeline.get(stages[later].handlerName()) != null) {
-                pipeline.addBefore(stages[later].handlerName(), handlerName(), handler);
+        for (int later = ordinal() + 1; later < STAGES.length; later++) {
+            if (pipeline.get(STAGES[later].handlerName) != null) {
+                pipeline.addBefore(STAGES[later].handlerName, handlerName, handler);
                 return;
             }
         }
-        EchoChannels.addBeforeVertx(channel, handlerName(), handler);
+        EchoChannels.addBeforeVertx(channel, handlerName, handler);
     }
 }
