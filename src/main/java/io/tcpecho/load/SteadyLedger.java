@@ -16,9 +16,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Everything {@code steady} counts, from every connection's event loop: connections up and how they ended, bytes lost,
- * segments retransmitted (as each connection's TCP_INFO says when it ends), failed connects, probes, round trips, the gaps between echoes, reconnect times, each backend's share, and the outage
- * windows of new and of established connections. Times are nanoseconds from the run's start. One lock: the run is
- * paced (a rate per connection), not a benchmark.
+ * segments retransmitted (as each connection's TCP_INFO says when it ends), failed connects, probes, round trips, the
+ * gaps between echoes, reconnect times, each backend's share, and the outage windows of new and of established
+ * connections. Times are nanoseconds from the run's start. One lock: the run is paced (a rate per connection), not a
+ * benchmark.
  * <p>
  * Established connections are out while fewer than all of them are up (their first message echoed), from the moment all were first up until the client starts closing them; before all were ever up, the
  * whole run is out. New connections are out from the start of a failed attempt (a probe, or a connect of a long-lived

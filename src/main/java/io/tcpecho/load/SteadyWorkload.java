@@ -59,7 +59,7 @@ final class SteadyWorkload {
     SteadyWorkload(LoadRun run, Plan plan) {
         this.run = run;
         this.plan = plan;
-        this.ledger = new SteadyLedger(plan.connections(), plan.identity(), run.transport().equals("epoll"),
+        this.ledger = new SteadyLedger(plan.connections(), plan.identity(), run.readsTcpInfo(),
                 System.nanoTime(), Instant.now());
         this.slotsDone = new CountDownLatch(plan.connections());
     }
