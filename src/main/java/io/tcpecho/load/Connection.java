@@ -7,6 +7,7 @@ import javax.net.ssl.SSLException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -229,6 +230,22 @@ final class Connection extends ChannelInboundHandlerAdapter {
             observed(Kind.RESET, received(), "the connection is in TCP state CLOSE");
         } else {
             observed(Kind.EOF, received(), null);
+        }
+    }
+
+    /**
+     * The segments the kernel has retransmitted on this connection (TCP_INFO's {@code tcpi_total_retrans}, SYNs
+     * included); -1 where the client cannot tell: a transport other than epoll, or a socket closed already, whose
+     * TCP_INFO is gone with it.
+     */
+    long totalRetransmits() {
+        if (!(channel instanceof EpollSocketChannel epoll) || !epoll.isOpen()) {
+            return -1;
+        }
+        try {
+            return epoll.tcpInfo().totalRetrans();
+        } catch (ChannelException e) {
+            return -1;
         }
     }
 

@@ -10,6 +10,7 @@ import io.tcpecho.load.LoadConverters.DurationConverter;
 import io.tcpecho.load.LoadConverters.SizeConverter;
 import io.tcpecho.load.LoadOptions.HalfClose;
 import io.tcpecho.load.LoadOptions.TimedMessages;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -245,6 +246,11 @@ final class LoadCommands {
         @Option(names = "--timeline", paramLabel = "FILE", description = "Write a JSON line per second to FILE.")
         Path timeline;
 
+        @Option(names = "--picture", paramLabel = "FILE",
+                description = "Write the timeline as an SVG image to FILE at the end: connections up, echoes, breaks and "
+                        + "failed connects per second, outage windows shaded.")
+        Path picture;
+
         @Mixin
         SteadyBudgets budgets;
 
@@ -279,11 +285,13 @@ final class LoadCommands {
                     Math.round(1e9 / rate), probeIntervalNanos, durationNanos, identity));
             Progress progress = new Progress(spec.name(), common.progressNanos, workload::progress);
             stop = new StopSignal(common.timeoutNanos + TimeUnit.SECONDS.toNanos(5));
-            try (Timeline seconds = Timeline.to(timeline)) {
+            try (Timeline seconds = Timeline.to(timeline, picture != null)) {
                 progress.start();
                 var summary = workload.run(stop.stopped(), seconds);
-                return new SteadyReport(common.targetText(), run.transport(), common.threads(), parameters, summary,
-                        budgets.check(summary), run.failure());
+                SteadyReport report = new SteadyReport(common.targetText(), run.transport(), common.threads(), parameters,
+                        summary, budgets.check(summary), run.failure());
+                drawPicture(seconds, report);
+                return report;
             } catch (IOException e) {
                 stop.reported(LoadCli.EXIT_FAILED);
                 throw new ParameterException(spec.commandLine(), "--timeline: cannot write " + timeline + ": " + e.getMessage());
@@ -292,6 +300,17 @@ final class LoadCommands {
                 throw e;
             } finally {
                 progress.stop();
+            }
+        }
+
+        private void drawPicture(Timeline seconds, SteadyReport report) {
+            if (picture == null) {
+                return;
+            }
+            try {
+                TimelinePicture.write(picture, seconds.seconds(), new JsonObject(report.json()));
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--picture: cannot write " + picture + ": " + e.getMessage());
             }
         }
 

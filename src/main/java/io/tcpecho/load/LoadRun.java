@@ -76,6 +76,11 @@ final class LoadRun implements AutoCloseable {
         return channelType == EpollSocketChannel.class ? "epoll" : "nio";
     }
 
+    /** Whether the kernel's TCP_INFO of its connections can be read: on epoll only. */
+    boolean readsTcpInfo() {
+        return channelType == EpollSocketChannel.class;
+    }
+
     /** The client's socket: its SO_SNDBUF (0: the kernel's), and how much it queues before it stops taking writes. */
     record SocketSettings(int sendBufferBytes, WriteBufferWaterMark writeQueue) {
         static final SocketSettings DEFAULT = new SocketSettings(0, new WriteBufferWaterMark(128 * 1024, 512 * 1024));

@@ -16,9 +16,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Everything {@code steady} counts, from every connection's event loop: connections up and how they ended, bytes lost,
- * failed connects, probes, round trips, the gaps between echoes, reconnect times, each backend's share, and the outage
- * windows of new and of established connections. Times are nanoseconds from the run's start. One lock: the run is
- * paced (a rate per connection), not a benchmark.
+ * segments retransmitted (as each connection's TCP_INFO says when it ends), failed connects, probes, round trips, the
+ * gaps between echoes, reconnect times, each backend's share, and the outage windows of new and of established
+ * connections. Times are nanoseconds from the run's start. One lock: the run is paced (a rate per connection), not a
+ * benchmark.
  * <p>
  * Established connections are out while fewer than all of them are up (their first message echoed), from the moment all were first up until the client starts closing them; before all were ever up, the
  * whole run is out. New connections are out from the start of a failed attempt (a probe, or a connect of a long-lived
@@ -26,10 +27,11 @@ import io.vertx.core.json.JsonObject;
  */
 final class SteadyLedger {
 
-    /** What a backend pod served: connections, how they ended, bytes lost on them. */
+    /** What a backend pod served: connections, how they ended, bytes lost and segments retransmitted on them. */
     private static final class Backend {
         long connections;
         long lostBytes;
+        long retransmits;
         final Map<Ending, Long> ended = new EnumMap<>(Ending.class);
     }
 
@@ -62,6 +64,8 @@ final class SteadyLedger {
     private final int connections;
     /** Whether connections name their pods ({@code --identity}): the report has a row per pod then. */
     private final boolean perBackend;
+    /** Whether the client's transport reads TCP_INFO (epoll): retransmits are not available otherwise. */
+    private final boolean tcpInfo;
     private final long start;
     private final Instant startedAt;
     private final Counts total = new Counts();
@@ -73,6 +77,9 @@ final class SteadyLedger {
     private final Histogram reconnects = new Histogram(3);
     private final OutageWindows established = new OutageWindows();
     private long lostBytes;
+    /** Segments retransmitted on the connections whose TCP_INFO was read as they ended, and how many those were. */
+    private long retransmits;
+    private long retransmitsRead;
     private long longestEchoGap;
     private int up;
     /** When all connections were first up; negative until then. */
@@ -80,9 +87,10 @@ final class SteadyLedger {
     /** When the client began to close the connections; negative until then. */
     private long stoppedAt = -1;
 
-    SteadyLedger(int connections, boolean perBackend, long startNanos, Instant startedAt) {
+    SteadyLedger(int connections, boolean perBackend, boolean tcpInfo, long startNanos, Instant startedAt) {
         this.connections = connections;
         this.perBackend = perBackend;
+        this.tcpInfo = tcpInfo;
         this.start = startNanos;
         this.startedAt = startedAt;
     }
@@ -139,9 +147,9 @@ final class SteadyLedger {
 
     /**
      * A long-lived connection ended so, after {@code atByte} of the {@code sent} bytes were echoed; {@code wasUp} when
-     * it had been {@link #up}.
+     * it had been {@link #up}; the kernel had retransmitted {@code retransmits} of its segments (-1: not read).
      */
-    synchronized void ended(Ending ending, String pod, long atByte, long sent, boolean wasUp) {
+    synchronized void ended(Ending ending, String pod, long atByte, long sent, boolean wasUp, long retransmits) {
         total.ended.merge(ending, 1L, Long::sum);
         second.ended.merge(ending, 1L, Long::sum);
         long lost = sent - atByte;
@@ -150,6 +158,11 @@ final class SteadyLedger {
         backend.connections++;
         backend.ended.merge(ending, 1L, Long::sum);
         backend.lostBytes += lost;
+        if (retransmits >= 0) {
+            this.retransmits += retransmits;
+            retransmitsRead++;
+            backend.retransmits += retransmits;
+        }
         if (ending.broken()) {
             broken.add(new Broken(ending, pod, atByte, sent, now()));
         }
@@ -257,7 +270,8 @@ final class SteadyLedger {
                 .put("connections", backend.connections)
                 .put("lasting", backend.ended.getOrDefault(Ending.CLIENT_CLOSED, 0L))
                 .put("ended", byLabel(backend.ended))
-                .put("lostBytes", backend.lostBytes)));
+                .put("lostBytes", backend.lostBytes)
+                .put("retransmits", tcpInfo ? backend.retransmits : null)));
         JsonArray brokenRows = new JsonArray();
         broken.forEach(b -> brokenRows.add(new JsonObject()
                 .put("ending", b.ending().label)
@@ -291,6 +305,11 @@ final class SteadyLedger {
                         .put("availability", measured == 0 ? null : share(allUp, measured))
                         .put("outageSeconds", seconds(establishedWindows.total(end)))
                         .put("outages", windows(establishedWindows, end)))
+                .put("retransmits", tcpInfo ? new JsonObject()
+                        .put("segments", retransmits)
+                        .put("connectionsRead", retransmitsRead)
+                        .put("connectionsEnded", total.ended.values().stream().mapToLong(Long::longValue).sum())
+                        : null)
                 .put("longestEchoGapMillis", round(longestEchoGap / 1e6))
                 .put("reconnectMillis", new JsonObject()
                         .put("count", reconnects.getTotalCount())

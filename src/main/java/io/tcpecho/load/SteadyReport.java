@@ -79,6 +79,7 @@ final class SteadyReport implements RunReport {
                 established.getDouble("allUpSeconds"), report.getDouble("seconds"),
                 established.getDouble("outageSeconds")));
         windows(out, established.getJsonArray("outages"));
+        row(out, "retransmits", retransmits(report.getJsonObject("retransmits"), report.getString("clientTransport")));
         row(out, "echo gap", f("longest %.3f ms between echoes on one connection", report.getDouble("longestEchoGapMillis")));
         JsonObject reconnect = report.getJsonObject("reconnectMillis");
         row(out, "reconnect", f("p50 %s  p99 %s  max %s  (%d reconnects)", ms(reconnect.getDouble("p50")),
@@ -89,11 +90,14 @@ final class SteadyReport implements RunReport {
                 rtt.getLong("count")));
         JsonObject backends = report.getJsonObject("backends");
         if (backends != null) {
-            out.append(f("  %-40s %11s %8s %10s  %s%n", "pod", "connections", "lasting", "lost bytes", "ended"));
+            out.append(f("  %-40s %11s %8s %10s %11s  %s%n", "pod", "connections", "lasting", "lost bytes",
+                    "retransmits", "ended"));
             backends.forEach(entry -> {
                 JsonObject backend = (JsonObject) entry.getValue();
-                out.append(f("  %-40s %11d %8d %10d  %s%n", entry.getKey(), backend.getLong("connections"),
-                        backend.getLong("lasting"), backend.getLong("lostBytes"), counts(backend.getJsonObject("ended"))));
+                Long retransmits = backend.getLong("retransmits");
+                out.append(f("  %-40s %11d %8d %10d %11s  %s%n", entry.getKey(), backend.getLong("connections"),
+                        backend.getLong("lasting"), backend.getLong("lostBytes"), retransmits == null ? "-" : retransmits,
+                        counts(backend.getJsonObject("ended"))));
             });
         }
         JsonArray budgets = report.getJsonArray("budgets");
@@ -107,6 +111,16 @@ final class SteadyReport implements RunReport {
         row(out, "result", report.getBoolean("ok") ? "OK, every echoed byte verified" + (budgets.isEmpty() ? ""
                 : ", every budget kept") : "FAILED: " + report.getString("failure"));
         return out.toString();
+    }
+
+    /** {@code 3 segments retransmitted (TCP_INFO of 41 of 41 connections ...)}, or why there is no count. */
+    private static String retransmits(JsonObject retransmits, String transport) {
+        if (retransmits == null) {
+            return "not available (client transport " + transport + ": no TCP_INFO)";
+        }
+        return f("%d segments retransmitted (TCP_INFO of %d of %d connections, read as each ended)",
+                retransmits.getLong("segments"), retransmits.getLong("connectionsRead"),
+                retransmits.getLong("connectionsEnded"));
     }
 
     private static void windows(StringBuilder out, JsonArray windows) {

@@ -59,7 +59,8 @@ final class SteadyWorkload {
     SteadyWorkload(LoadRun run, Plan plan) {
         this.run = run;
         this.plan = plan;
-        this.ledger = new SteadyLedger(plan.connections(), plan.identity(), System.nanoTime(), Instant.now());
+        this.ledger = new SteadyLedger(plan.connections(), plan.identity(), run.readsTcpInfo(),
+                System.nanoTime(), Instant.now());
         this.slotsDone = new CountDownLatch(plan.connections());
     }
 
@@ -271,8 +272,10 @@ final class SteadyWorkload {
         @Override
         public void serverEnded(Connection connection) {
             if (connection.hasHalfClosed() && connection.received() == connection.sent()) {
+                // Read before finish() closes the socket, and its TCP_INFO with it.
+                long retransmits = connection.totalRetransmits();
                 connection.finish();
-                over(Ending.CLIENT_CLOSED, connection.received(), connection.sent());
+                over(Ending.CLIENT_CLOSED, connection.received(), connection.sent(), retransmits);
             } else {
                 connection.serverEndedEarly();
             }
@@ -284,12 +287,12 @@ final class SteadyWorkload {
             if (ending == null) {
                 return false;
             }
-            over(ending, seen.atByte(), seen.sent());
+            over(ending, seen.atByte(), seen.sent(), connection.totalRetransmits());
             return true;
         }
 
-        private void over(Ending ending, long atByte, long sent) {
-            ledger.ended(ending, pod, atByte, sent, up);
+        private void over(Ending ending, long atByte, long sent, long retransmits) {
+            ledger.ended(ending, pod, atByte, sent, up, retransmits);
             live.remove(this);
             slot.ended(up);
         }

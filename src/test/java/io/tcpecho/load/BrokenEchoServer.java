@@ -46,16 +46,37 @@ final class BrokenEchoServer implements AutoCloseable {
 
     /** A server that sends {@code greeting} and a line end first on each connection, as the identity listener does. */
     BrokenEchoServer(Fault fault, String greeting) throws IOException {
+        this(fault, greeting, 200);
+        startAccepting();
+    }
+
+    private BrokenEchoServer(Fault fault, String greeting, int backlog) throws IOException {
         this.fault = fault;
         this.greeting = greeting;
-        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "broken-echo-" + fault);
         acceptor.setDaemon(true);
+    }
+
+    /**
+     * A correct echo, {@code greeting} first, that listens with a backlog of one and accepts nothing until
+     * {@link #startAccepting()}: till then Linux queues two connections and drops the SYN of any other, which the client
+     * retransmits.
+     */
+    static BrokenEchoServer holdingAccepts(String greeting) throws IOException {
+        return new BrokenEchoServer(Fault.NONE, greeting, 1);
+    }
+
+    void startAccepting() {
         acceptor.start();
     }
 
+    int port() {
+        return server.getLocalPort();
+    }
+
     String target() {
-        return "127.0.0.1:" + server.getLocalPort();
+        return "127.0.0.1:" + port();
     }
 
     private void acceptLoop() {
