@@ -80,6 +80,7 @@ final class SteadyReport implements RunReport {
                 established.getDouble("outageSeconds")));
         windows(out, established.getJsonArray("outages"));
         row(out, "retransmits", retransmits(report.getJsonObject("retransmits"), report.getString("clientTransport")));
+        row(out, "client cpu", ClientCpu.describe(report.getJsonObject("clientCpu")));
         row(out, "echo gap", f("longest %.3f ms between echoes on one connection", report.getDouble("longestEchoGapMillis")));
         JsonObject reconnect = report.getJsonObject("reconnectMillis");
         row(out, "reconnect", f("p50 %s  p99 %s  max %s  (%d reconnects)", ms(reconnect.getDouble("p50")),

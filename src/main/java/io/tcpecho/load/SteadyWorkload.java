@@ -71,10 +71,11 @@ final class SteadyWorkload {
 
     /**
      * Runs until the duration is over, {@code stop} opens or the run fails, writing each second to {@code timeline}; then
-     * closes every connection and returns the ledger's figures. The last second's line, written after the connections
-     * closed, counts their ends too.
+     * closes every connection and returns the ledger's figures and what the run cost this client in CPU. The last
+     * second's line, written after the connections closed, counts their ends too.
      */
     JsonObject run(CountDownLatch stop, Timeline timeline) throws InterruptedException {
+        ClientCpu cpu = ClientCpu.start();
         try {
             for (int i = 0; i < plan.connections(); i++) {
                 new Slot().connect();
@@ -100,7 +101,8 @@ final class SteadyWorkload {
                 awaitProbes(closing);
             }
             timeline.write(ledger.takeSecond(second));
-            return ledger.summary();
+            JsonObject summary = ledger.summary();
+            return summary.put("clientCpu", cpu.used(summary.getDouble("seconds"), summary.getLong("messages")));
         } finally {
             timer.shutdownNow();
         }

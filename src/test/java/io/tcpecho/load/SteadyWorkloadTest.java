@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,11 @@ class SteadyWorkloadTest {
             assertThat(report.getValue("backends")).as("rows per pod come with --identity").isNull();
             assertThat(report.getJsonArray("budgets")).hasSize(3)
                     .allSatisfy(budget -> assertThat(((JsonObject) budget).getBoolean("ok")).isTrue());
+            JsonObject cpu = report.getJsonObject("clientCpu");
+            assertThat(cpu.getDouble("seconds")).as("the client's own CPU time: it verified every echo").isPositive();
+            double messagesPerSecond = report.getLong("messages") / report.getDouble("seconds");
+            assertThat(cpu.getDouble("coresPerThousandMessagesPerSecond")).as("cores per 1,000 messages/s")
+                    .isCloseTo(cpu.getDouble("cores") / (messagesPerSecond / 1000), within(0.001));
 
             List<String> lines = Files.readAllLines(timeline);
             assertThat(lines).as("one line per second of the run").hasSize(3);
