@@ -31,6 +31,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -646,6 +647,8 @@ static void report(double seconds, const struct worker *workers) {
 
 int main(int argc, char **argv) {
     parse(argc, argv);
+    // A write to a connection the peer reset is an error to handle, not a signal that ends the process.
+    signal(SIGPIPE, SIG_IGN);
     make_block();
     struct worker *workers = calloc((size_t) options.threads, sizeof *workers);
     pthread_t *threads = calloc((size_t) options.threads, sizeof *threads);
