@@ -628,8 +628,9 @@ public final class Bench {
         Path count = Path.of("/proc/sys/net/netfilter/nf_conntrack_count");
         try {
             if (Files.exists(count)) {
-                m.append("nf_conntrack_count: ").append(Files.readString(count).strip()).append(" of nf_conntrack_max ")
-                        .append(Files.readString(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")).strip()).append('\n');
+                // By lines: Files.readString returns only the first byte of these two (JDK 17).
+                m.append("nf_conntrack_count: ").append(Files.readAllLines(count).get(0)).append(" of nf_conntrack_max ")
+                        .append(Files.readAllLines(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")).get(0)).append('\n');
             } else {
                 m.append("nf_conntrack: not loaded\n");
             }
