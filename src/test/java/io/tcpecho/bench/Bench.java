@@ -30,10 +30,12 @@ import io.tcpecho.testing.TestCertificates;
 
 /**
  * The benchmark driver (see docs/load-client.md, "Benchmark"): starts the packaged echo server with its
- * production settings and its peers (the plain Netty baseline, and the Go and Node.js echoes when given), runs
- * every workload of the shipped load client against each server that has the listener, rotating which goes
- * first, for several rounds, measures idle memory per connection and start to ready (the jar, and the image under
- * podman with {@code --image}), and writes the medians and the ratios ours/peer to a Markdown file.
+ * production settings and its peers (the plain Netty baseline, and the Go, Node.js and C epoll echoes when given),
+ * runs every workload of the load client against each server that has the listener, rotating which goes first,
+ * for several rounds, measures idle memory per connection and start to ready (the jar, and the image under podman
+ * with {@code --image}), and writes the medians and the ratios ours/peer to a Markdown file. The load client is the
+ * shipped Java one, or the C client for the workloads it has ({@code --client c}); {@code --client both} also
+ * compares the two against the C echo.
  */
 public final class Bench {
 
@@ -47,6 +49,8 @@ public final class Bench {
     static final String NETTY = "netty";
     static final String GO = "go";
     static final String NODE = "node";
+    /** The C epoll echo (bench/peers/echo.c): a measuring instrument, the most an echo gets from this machine. */
+    static final String C_EPOLL = "c-epoll";
     /** Ours as an earlier build packaged it ({@code --before}): an A/B of a change on the same machine in one run. */
     static final String BEFORE = "before";
 
@@ -64,6 +68,14 @@ public final class Bench {
     private final String goBinary;
     /** The Node.js echo's script (bench/peers/echo.js, run with the {@code node} on the PATH), or null: no Node.js peer. */
     private final String nodeScript;
+    /** The C epoll echo's binary (bench/peers/echo.c, built by bench/run.sh), or null: no C peer. */
+    private final String cEcho;
+    /** The C load client's binary (bench/client/loadc.c, built by bench/run.sh), or null. */
+    private final String cClient;
+    /** The client of the results table, for the workloads it has (the Java client runs the others). */
+    private final BenchClient client;
+    /** With {@code --client both}: the Java client against the C client, both against the C echo; else null. */
+    private final ClientComparison comparison;
     /** The quarkus-app directory of an earlier build of ours, or null. */
     private final Path before;
     /** What the earlier build is, for the report (e.g. its commit). */
@@ -89,6 +101,18 @@ public final class Bench {
         notes = options.getOrDefault("notes", "bench/NOTES.md");
         goBinary = options.get("go");
         nodeScript = options.get("node");
+        cEcho = options.get("c-echo");
+        cClient = options.get("c-client");
+        String clients = options.getOrDefault("client", "java");
+        if (!List.of("java", "c", "both").contains(clients)) {
+            throw new IllegalArgumentException("--client is java, c or both, not " + clients);
+        }
+        client = clients.equals("java") ? BenchClient.JAVA : BenchClient.C;
+        if (client == BenchClient.C && cClient == null || clients.equals("both") && cEcho == null) {
+            throw new IllegalArgumentException("--client " + clients + " needs --c-client"
+                    + (clients.equals("both") ? " and --c-echo" : "") + " (bench/run.sh builds both)");
+        }
+        comparison = clients.equals("both") ? new ClientComparison(workloads()) : null;
         image = options.containsKey("image");
         before = options.containsKey("before") ? Path.of(options.get("before")).toAbsolutePath() : null;
         beforeLabel = options.getOrDefault("before-label", String.valueOf(before));
@@ -177,6 +201,9 @@ public final class Bench {
         if (nodeScript != null) {
             names.add(NODE);
         }
+        if (cEcho != null) {
+            names.add(C_EPOLL);
+        }
         if (before != null) {
             names.add(BEFORE);
         }
@@ -186,6 +213,8 @@ public final class Bench {
     private void run() throws Exception {
         String started = Instant.now().toString();
         say("machine: " + machine().replace('\n', ' '));
+        String conntrackAtStart = conntrack();
+        say("conntrack: " + conntrackAtStart.replace('\n', ' '));
         List<String> names = serverNames();
 
         // Start to ready first, on a quiet machine: the median of several cold starts of each.
@@ -217,7 +246,7 @@ public final class Bench {
             for (Workload w : workloads()) {
                 for (ServerUnderTest server : servers.values()) {
                     if (server.serves(w.listener)) {
-                        client(w, server, true);
+                        client(w, server, clientOf(w), true);
                     }
                 }
             }
@@ -228,18 +257,17 @@ public final class Bench {
                     // Each server goes first in turn: who runs after whom on a shared machine is not a bias.
                     Collections.rotate(order, -(round - 1));
                     for (ServerUnderTest server : order) {
-                        ClientRun run = client(w, server, false);
+                        ClientRun run = client(w, server, clientOf(w), false);
                         if (!run.ok()) {
                             failures.add(w.key + " against " + server.name + " in round " + round + ": " + run.problem());
                             continue;
                         }
-                        JsonNode latency = run.report().path(w.latency);
-                        double value = run.report().path(w.metric).asDouble();
-                        results.add(w.key, server.name, value, latency.path("p50").asDouble(), latency.path("p99").asDouble());
-                        say(String.format(Locale.ROOT, "round %d %-9s %-8s %12.1f %s  p50 %.0f us  p99 %.0f us", round,
-                                w.key, server.name, value, w.unit, latency.path("p50").asDouble(),
-                                latency.path("p99").asDouble()));
+                        results.add(w.key, server.name, run.value(w), run.p50(w), run.p99(w));
+                        say(round, w, server.name, run);
                     }
+                }
+                if (comparison != null) {
+                    compareClients(round, servers.get(C_EPOLL), failures);
                 }
             }
         } finally {
@@ -270,12 +298,39 @@ public final class Bench {
             }
         }
 
-        new BenchReport(names, workloads(), results, idle, starts, failures, log).write(out, Path.of(notes), header(started));
+        new BenchReport(names, workloads(), results, idle, starts, failures, log).write(out, Path.of(notes),
+                header(started, conntrackAtStart), comparison == null ? "" : comparison.markdown());
         say("wrote " + out);
         if (!failures.isEmpty()) {
             say("FAILURES: " + failures);
             System.exit(1);
         }
+    }
+
+    /**
+     * One round of the Java client against the C client, both against the C echo, on the workloads the comparison
+     * has; each client goes first in turn.
+     */
+    private void compareClients(int round, ServerUnderTest cEchoServer, List<String> failures) throws Exception {
+        for (Workload w : comparison.workloads()) {
+            List<BenchClient> order = new ArrayList<>(List.of(BenchClient.values()));
+            Collections.rotate(order, -(round - 1));
+            for (BenchClient c : order) {
+                ClientRun run = client(w, cEchoServer, c, false);
+                if (!run.ok()) {
+                    failures.add(w.key + " of the " + c.label + " against " + C_EPOLL + " in round " + round + ": "
+                            + run.problem());
+                    continue;
+                }
+                comparison.add(w, c, run.value(w), run.p50(w), run.p99(w));
+                say(round, w, c.label + " against " + C_EPOLL, run);
+            }
+        }
+    }
+
+    private void say(int round, Workload w, String against, ClientRun run) {
+        say(String.format(Locale.ROOT, "round %d %-9s %-8s %12.1f %s  p50 %.0f us  p99 %.0f us", round, w.key, against,
+                run.value(w), w.unit, run.p50(w), run.p99(w)));
     }
 
     /**
@@ -299,6 +354,11 @@ public final class Bench {
             case GO -> {
                 int port = ServerProcess.freePort();
                 yield ServerUnderTest.startPeer(GO, List.of(goBinary, "-addr", "127.0.0.1:" + port), Map.of(Listener.TCP, port));
+            }
+            case C_EPOLL -> {
+                int port = ServerProcess.freePort();
+                yield ServerUnderTest.startPeer(C_EPOLL, List.of(cEcho, "-addr", "127.0.0.1:" + port),
+                        Map.of(Listener.TCP, port));
             }
             case NODE -> {
                 int port = ServerProcess.freePort();
@@ -368,11 +428,22 @@ public final class Bench {
     }
 
     // ----------------------------------------------------------------------------------------------------------
-    // The load client (the jar's own, as users run it)
+    // The load client (the jar's own, as users run it; or the C client)
 
-    private List<String> clientCommand(List<String> workloadArgs, int port) {
+    /** The client that runs {@code w} in the results table: the one chosen, if it has the workload. */
+    private BenchClient clientOf(Workload w) {
+        return client.runs(w.args) ? client : BenchClient.JAVA;
+    }
+
+    private List<String> clientCommand(BenchClient client, List<String> workloadArgs, int port) {
         List<String> workload = new ArrayList<>(workloadArgs);
         workload.addAll(List.of("--format", "json"));
+        if (client == BenchClient.C) {
+            List<String> command = new ArrayList<>(List.of(cClient));
+            command.addAll(workload);
+            command.addAll(List.of("--target", "127.0.0.1:" + port));
+            return command;
+        }
         if (workload.get(0).equals("udp")) {
             // Open loop at a fixed rate: no progress lines to turn off.
             List<String> args = new ArrayList<>(List.of("load"));
@@ -389,10 +460,22 @@ public final class Bench {
         boolean ok() {
             return problem == null;
         }
+
+        double value(Workload w) {
+            return report.path(w.metric).asDouble();
+        }
+
+        double p50(Workload w) {
+            return report.path(w.latency).path("p50").asDouble();
+        }
+
+        double p99(Workload w) {
+            return report.path(w.latency).path("p99").asDouble();
+        }
     }
 
-    /** Runs one workload against {@code server}. */
-    private ClientRun client(Workload w, ServerUnderTest server, boolean warmUp) throws Exception {
+    /** Runs one workload against {@code server} with {@code client}. */
+    private ClientRun client(Workload w, ServerUnderTest server, BenchClient client, boolean warmUp) throws Exception {
         List<String> args = new ArrayList<>(w.args);
         if (warmUp) {
             // Short: the point is the servers' JIT, not a number.
@@ -403,12 +486,12 @@ public final class Bench {
                 args.set(args.indexOf("-s") + 1, "32MiB");
             }
         }
-        Commands.Result ran = Commands.run(clientCommand(args, server.ports.get(w.listener)), Map.of(), Path.of("."),
+        Commands.Result ran = Commands.run(clientCommand(client, args, server.ports.get(w.listener)), Map.of(), Path.of("."),
                 Duration.ofMinutes(10));
         String json = ran.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
         JsonNode report = json == null ? null : JSON.readTree(json);
         if (ran.exitCode() != 0) {
-            say("client " + w.key + " against " + server.name + " exited " + ran.exitCode() + ": " + ran.output().strip());
+            say(client.label + " " + w.key + " against " + server.name + " exited " + ran.exitCode() + ": " + ran.output().strip());
             return new ClientRun(report, json == null ? "exit " + ran.exitCode() + ": " + ran.output().strip() : json);
         }
         if (report == null || !report.path("ok").asBoolean()) {
@@ -423,7 +506,7 @@ public final class Bench {
      */
     private void idleRun(ServerUnderTest server, int connections, double[] rss) throws Exception {
         long before = server.settledRssKiB();
-        List<String> command = clientCommand(List.of("idle", "-c", Integer.toString(connections), "--hold",
+        List<String> command = clientCommand(BenchClient.JAVA, List.of("idle", "-c", Integer.toString(connections), "--hold",
                 rss == null ? "0s" : "10s"), server.port());
         Path log = Files.createTempFile("tcp-echo-bench-idle-", ".log");
         try {
@@ -448,15 +531,24 @@ public final class Bench {
     // Report
 
     /** What the report says before its tables: when, how, and every server's settings. */
-    private String header(String started) {
+    private String header(String started, String conntrackAtStart) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results: tcp-echo against its peers\n\n");
         md.append("Written by `bench/run.sh` (io.tcpecho.bench.Bench) on ").append(started)
                 .append("; ").append(rounds).append(" rounds").append(quick ? " (--quick: short runs, indicative only)" : "")
                 .append(". Client and every server share this machine. Each value is the median over the rounds; ")
-                .append("each server goes first in turn. The client is the shipped one ")
-                .append("(`java -jar quarkus-run.jar load ...`), one fresh JVM per run, every byte verified.\n\n");
+                .append("each server goes first in turn. ")
+                .append(client == BenchClient.C
+                        ? "The client is the C client (`bench/client/loadc.c`) for bulk, ping-pong and churn, and the "
+                                + "shipped one (`java -jar quarkus-run.jar load ...`, one fresh JVM per run) for TLS, UDP "
+                                + "and the idle connections; either verifies every byte.\n\n"
+                        : "The client is the shipped one (`java -jar quarkus-run.jar load ...`), one fresh JVM per run, "
+                                + "every byte verified.\n\n");
         md.append("## Machine\n\n```\n").append(machine()).append("```\n\n");
+        md.append("Connection tracking (with nf_conntrack loaded and nftables tables, every loopback connection is ")
+                .append("tracked, and churn may fill the table: bench/NOTES.md, \"Limits of these numbers\") at the ")
+                .append("start:\n\n```\n").append(conntrackAtStart)
+                .append("```\n\nand at the end:\n\n```\n").append(conntrack()).append("```\n\n");
         md.append("## Settings\n\n");
         md.append("- Ours' and the Netty baseline's JVM flags: `").append(String.join(" ", serverJvm)).append("`\n");
         md.append("- ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed, ")
@@ -475,6 +567,12 @@ public final class Bench {
             md.append("- node: `bench/peers/echo.js` (`socket.pipe(socket)`, allowHalfOpen), Node.js ")
                     .append(versionOf(List.of("node", "--version"))).append(", TCP only.\n");
         }
+        if (cEcho != null) {
+            md.append("- c-epoll: `bench/peers/echo.c` (a thread per CPU, each with its own `SO_REUSEPORT` listener and ")
+                    .append("edge-triggered epoll set, `read` then `write` back, `shutdown(SHUT_WR)` after the pending echo), ")
+                    .append(versionOf(List.of("gcc", "--version")).lines().findFirst().orElse("gcc"))
+                    .append(" -O2, TCP only: a measuring instrument, the most an echo gets from this machine.\n");
+        }
         if (before != null) {
             md.append("- before: an earlier build of ours, ").append(beforeLabel)
                     .append(", with the same flags and settings as ours (an AppCDS archive only if its build dumped one), plain TCP only.\n");
@@ -482,8 +580,17 @@ public final class Bench {
         md.append("- TLS: ours and netty on the JDK's TLS (ours: echo.tls.engine=jdk, the default), the same self-signed ")
                 .append("certificate; the client verifies it (--tls-ca, --sni localhost). UDP: ours with its rate limits ")
                 .append("raised to 10,000,000/s, so that the guard runs but does not drop.\n");
-        md.append("- Client: `java -XX:+UseParallelGC -jar quarkus-run.jar load ...`, epoll, ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" event loops.\n\n");
+        md.append("- Java client: `java -XX:+UseParallelGC -jar quarkus-run.jar load ...`, epoll, ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" event loops.\n");
+        if (cClient != null) {
+            md.append("- C client: `bench/client/loadc.c`, gcc -O2, a thread per CPU on edge-triggered epoll, every ")
+                    .append("echoed byte compared (memcmp) with its connection's pseudo-random stream; ")
+                    .append(client == BenchClient.C ? "the results table's client for bulk, ping-pong and churn"
+                            : "the results table's client: none (`--client java`)")
+                    .append(comparison == null ? "" : "; beside the Java client in \"Load client against C\"")
+                    .append(".\n");
+        }
+        md.append('\n');
         return md.toString();
     }
 
@@ -509,6 +616,37 @@ public final class Bench {
         String stamped = String.format(Locale.ROOT, "%tT %s", System.currentTimeMillis(), line);
         log.add(line);
         System.err.println(stamped);
+    }
+
+    /**
+     * Whether the kernel tracks connections (bench/NOTES.md, "Limits of these numbers"): nf_conntrack's count and
+     * maximum when it is loaded, and the nftables tables (podman's netavark adds some; with them every loopback
+     * connection is tracked).
+     */
+    private static String conntrack() {
+        StringBuilder m = new StringBuilder();
+        Path count = Path.of("/proc/sys/net/netfilter/nf_conntrack_count");
+        try {
+            if (Files.exists(count)) {
+                // By lines: Files.readString returns only the first byte of these two (JDK 17).
+                m.append("nf_conntrack_count: ").append(Files.readAllLines(count).get(0)).append(" of nf_conntrack_max ")
+                        .append(Files.readAllLines(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")).get(0)).append('\n');
+            } else {
+                m.append("nf_conntrack: not loaded\n");
+            }
+        } catch (IOException e) {
+            m.append("nf_conntrack: unreadable (").append(e.getMessage()).append(")\n");
+        }
+        boolean nft = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(directory -> Files.isExecutable(Path.of(directory, "nft")));
+        if (!nft) {
+            return m.append("nft: not installed\n").toString();
+        }
+        Commands.Result tables = Commands.run(List.of("nft", "list", "tables"), Map.of(), Path.of("."), Duration.ofMinutes(1));
+        String listed = tables.output().strip().replace('\n', ';');
+        m.append("nft list tables: ").append(tables.exitCode() != 0 ? "exit " + tables.exitCode() + ": " + listed
+                : listed.isEmpty() ? "none" : listed).append('\n');
+        return m.toString();
     }
 
     private static String machine() {

@@ -14,7 +14,7 @@ import io.tcpecho.bench.Results.Measure;
 
 /**
  * bench/RESULTS.md: one row per workload and metric with every server's median, the ratios ours/peer and the
- * targets; then every round's values, the run's log, and bench/NOTES.md.
+ * targets; the load clients compared, if they were; then every round's values, the run's log, and bench/NOTES.md.
  */
 final class BenchReport {
 
@@ -47,7 +47,8 @@ final class BenchReport {
         this.log = log;
     }
 
-    void write(Path out, Path notes, String header) throws IOException {
+    /** @param clients the section comparing the load clients, or "" */
+    void write(Path out, Path notes, String header, String clients) throws IOException {
         StringBuilder md = new StringBuilder(header);
         md.append("## Results (medians)\n\n");
         md.append("A ratio is ours/peer: above 1 ours is faster (for latency and memory, below 1 is better). ")
@@ -90,6 +91,7 @@ final class BenchReport {
             }
         });
         md.append('\n');
+        md.append(clients);
 
         md.append("## Every round\n\n");
         md.append("| workload | server | values |\n|---|---|---|\n");
@@ -174,11 +176,11 @@ final class BenchReport {
         return row.toString();
     }
 
-    private static String ratio(double value) {
+    static String ratio(double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 
-    private static String number(double value) {
+    static String number(double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 }
