@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -82,6 +83,12 @@ public final class Bench {
     private final String beforeLabel;
     /** Whether to measure the start of the application image under podman too. */
     private final boolean image;
+    /**
+     * With {@code --workloads} and {@code --servers} (comma-separated keys and names), only those: an A/B of a change
+     * on the hot path needs only ours and the build before on the workloads it touches, and rounds enough to see noise.
+     */
+    private final Set<String> onlyWorkloads;
+    private final Set<String> onlyServers;
     private final List<String> log = new ArrayList<>();
     /** The TLS listeners' certificate, ours and the baseline's. */
     private final TestCertificates certificates = TestCertificates.generate("bench", "localhost");
@@ -114,8 +121,14 @@ public final class Bench {
         }
         comparison = clients.equals("both") ? new ClientComparison(workloads()) : null;
         image = options.containsKey("image");
+        onlyWorkloads = only(options.get("workloads"));
+        onlyServers = only(options.get("servers"));
         before = options.containsKey("before") ? Path.of(options.get("before")).toAbsolutePath() : null;
         beforeLabel = options.getOrDefault("before-label", String.valueOf(before));
+    }
+
+    private static Set<String> only(String commaSeparated) {
+        return commaSeparated == null ? null : Set.copyOf(split(commaSeparated.replace(',', ' ')));
     }
 
     public static void main(String[] args) throws Exception {
@@ -161,7 +174,7 @@ public final class Bench {
         String churnTime = quick ? "3s" : "8s";
         List<String> tls = List.of("--tls", "--tls-ca", certificates.trustFile().toString(), "--sni", "localhost");
         Map<String, Double> nettyOnly = Map.of(NETTY, 0.95);
-        return List.of(
+        return Stream.of(
                 new Workload("bulk1", "bulk, 1 connection x " + (quick ? "256 MiB" : "1 GiB") + ", half-close",
                         Listener.TCP, List.of("bulk", "-c", "1", "-s", quick ? "256MiB" : "1GiB"), "mibPerSecond", "MiB/s",
                         "latencyMicros", targets(0.95, 1.0, 1.0)),
@@ -185,7 +198,8 @@ public final class Bench {
                         "connectionsPerSecond", "handshakes/s", "latencyMicros", Map.of(NETTY, 0.9)),
                 new Workload("udp", "UDP ping-pong, 20,000 datagrams/s of 64 B",
                         Listener.UDP, List.of("udp", "-r", "20000", "-m", "64", "-d", pingpongTime), "echoed",
-                        "datagrams echoed", "roundTripMicros", nettyOnly));
+                        "datagrams echoed", "roundTripMicros", nettyOnly))
+                .filter(w -> onlyWorkloads == null || onlyWorkloads.contains(w.key())).toList();
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
@@ -206,6 +220,9 @@ public final class Bench {
         }
         if (before != null) {
             names.add(BEFORE);
+        }
+        if (onlyServers != null) {
+            names.removeIf(name -> !name.equals(OURS) && !onlyServers.contains(name));
         }
         return names;
     }
