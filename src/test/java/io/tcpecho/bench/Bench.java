@@ -89,6 +89,8 @@ public final class Bench {
      */
     private final Set<String> onlyWorkloads;
     private final Set<String> onlyServers;
+    /** What the continuous workload costs the client, unless --workloads leaves it out. */
+    private final SteadyCost steadyCost;
     private final List<String> log = new ArrayList<>();
     /** The TLS listeners' certificate, ours and the baseline's. */
     private final TestCertificates certificates = TestCertificates.generate("bench", "localhost");
@@ -123,6 +125,7 @@ public final class Bench {
         image = options.containsKey("image");
         onlyWorkloads = only(options.get("workloads"));
         onlyServers = only(options.get("servers"));
+        steadyCost = onlyWorkloads == null || onlyWorkloads.contains(SteadyCost.KEY) ? new SteadyCost() : null;
         before = options.containsKey("before") ? Path.of(options.get("before")).toAbsolutePath() : null;
         beforeLabel = options.getOrDefault("before-label", String.valueOf(before));
     }
@@ -286,6 +289,15 @@ public final class Bench {
                 if (comparison != null) {
                     compareClients(round, servers.get(C_EPOLL), failures);
                 }
+                if (steadyCost != null) {
+                    ClientRun run = client(SteadyCost.WORKLOAD, servers.get(OURS), BenchClient.JAVA, false);
+                    if (run.ok()) {
+                        steadyCost.add(run.report());
+                        say("round " + round + ": steady's client CPU " + run.report().path("clientCpu"));
+                    } else {
+                        failures.add(SteadyCost.KEY + " in round " + round + ": " + run.problem());
+                    }
+                }
             }
         } finally {
             for (ServerUnderTest server : servers.values()) {
@@ -316,7 +328,8 @@ public final class Bench {
         }
 
         new BenchReport(names, workloads(), results, idle, starts, failures, log).write(out, Path.of(notes),
-                header(started, conntrackAtStart), comparison == null ? "" : comparison.markdown());
+                header(started, conntrackAtStart),
+                (comparison == null ? "" : comparison.markdown()) + (steadyCost == null ? "" : steadyCost.markdown()));
         say("wrote " + out);
         if (!failures.isEmpty()) {
             say("FAILURES: " + failures);

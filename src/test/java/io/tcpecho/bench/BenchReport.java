@@ -14,7 +14,7 @@ import io.tcpecho.bench.Results.Measure;
 
 /**
  * bench/RESULTS.md: one row per workload and metric with every server's median, the ratios ours/peer and the
- * targets; the load clients compared, if they were; then every round's values, the run's log, and bench/NOTES.md.
+ * targets; the load clients compared, if they were, and what steady costs the client; then every round's values, the run's log, and bench/NOTES.md.
  */
 final class BenchReport {
 
@@ -47,8 +47,8 @@ final class BenchReport {
         this.log = log;
     }
 
-    /** @param clients the section comparing the load clients, or "" */
-    void write(Path out, Path notes, String header, String clients) throws IOException {
+    /** @param sections the sections after the results (the load clients compared, steady's cost), or "" */
+    void write(Path out, Path notes, String header, String sections) throws IOException {
         StringBuilder md = new StringBuilder(header);
         md.append("## Results (medians)\n\n");
         md.append("A ratio is ours/peer: above 1 ours is faster (for latency and memory, below 1 is better). ")
@@ -91,7 +91,7 @@ final class BenchReport {
             }
         });
         md.append('\n');
-        md.append(clients);
+        md.append(sections);
 
         md.append("## Every round\n\n");
         md.append("| workload | server | values |\n|---|---|---|\n");
