@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
@@ -69,18 +68,18 @@ public final class ServiceDataplane implements Rotation, AutoCloseable {
 
     /**
      * Makes the node and an empty Service, or skips the test when this machine does not let it make network
-     * namespaces or has no nftables.
+     * namespaces or lacks nftables or curl.
      */
     public static ServiceDataplane create() {
         String prefix = "te" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(1 << 24), 6);
-        Commands.Result made = run(List.of("ip", "netns", "add", prefix + "-node"));
-        Assumptions.assumeTrue(made.exitCode() == 0, "a Service dataplane needs network namespaces (root, iproute2): "
-                + "ip netns add was refused: " + made.output().strip());
-        Commands.Result nft = run(List.of("nft", "--version"));
-        if (nft.exitCode() != 0) {
-            run(List.of("ip", "netns", "del", prefix + "-node"));
-            Assumptions.abort("a Service dataplane needs nftables (apt-get install nftables): " + nft.output().strip());
+        String refused = refusal(List.of("nft", "--version"), "nftables (apt-get install nftables)");
+        if (refused == null) {
+            refused = refusal(List.of("curl", "--version"), "curl (apt-get install curl)");
         }
+        if (refused == null) {
+            refused = refusal(List.of("ip", "netns", "add", prefix + "-node"), "network namespaces (root, iproute2)");
+        }
+        Assumptions.assumeTrue(refused == null, refused);
         ServiceDataplane dataplane = new ServiceDataplane(prefix);
         try {
             dataplane.inNode("ip", "link", "set", "lo", "up");
@@ -93,7 +92,7 @@ public final class ServiceDataplane implements Rotation, AutoCloseable {
             dataplane.nft("table ip drill {\n chain resets {\n  type filter hook input priority 0;\n }\n}\n");
             dataplane.rewrite(Set.of());
             return dataplane;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             dataplane.close();
             throw e;
         }
@@ -240,6 +239,17 @@ public final class ServiceDataplane implements Rotation, AutoCloseable {
         return run(line).orFail(String.join(" ", line)).output();
     }
 
+    /** Why this machine cannot give a dataplane what {@code command} does, or null when it ran. */
+    private static String refusal(List<String> command, String what) {
+        try {
+            Commands.Result result = run(command);
+            return result.exitCode() == 0 ? null
+                    : "a Service dataplane needs " + what + "; " + command + " said: " + result.output().strip();
+        } catch (AssertionError cannotRun) {
+            return "a Service dataplane needs " + what + ": " + cannotRun.getMessage();
+        }
+    }
+
     private static Commands.Result run(List<String> command) {
         return Commands.run(command, Map.of(), Path.of("."), Duration.ofSeconds(30));
     }
@@ -263,10 +273,5 @@ public final class ServiceDataplane implements Rotation, AutoCloseable {
             run(List.of("ip", "netns", "del", namespace));
         }
         run(List.of("ip", "netns", "del", node));
-    }
-
-    @Override
-    public String toString() {
-        return "Service " + CLUSTER_IP + ":" + PORT + " in " + node + ", map " + inMap.stream().collect(Collectors.joining(", "));
     }
 }
