@@ -52,8 +52,8 @@ class ServiceRolloutIT {
     }
 
     private static SteadyProcess steady(String... budgets) throws Exception {
-        return SteadyProcess.start(service.launcher(), ServiceDataplane.CLUSTER_IP + ":" + ServiceDataplane.PORT, RollingUpdate.CONNECTIONS,
-                RollingUpdate.workload(budgets)).awaitAllUp(UP);
+        return SteadyProcess.start(service.launcher(), ServiceDataplane.CLUSTER_IP + ":" + ServiceDataplane.PORT,
+                RollingUpdate.CONNECTIONS, RollingUpdate.workload(budgets)).awaitAllUp(UP);
     }
 
     @Test

@@ -75,7 +75,7 @@ final class EndpointUpdater implements AutoCloseable {
 
     /**
      * Whether each pod answered 200, from one curl inside the node's namespace (a process per round, not per pod: the
-     * machine has two cores); a pod that does not answer within half a poll is not ready.
+     * machine has two cores); a pod that does not answer within a second (the kubelet's default timeout) is not ready.
      */
     private Map<String, Boolean> probe() {
         Map<String, String> polled = Map.copyOf(urls);
@@ -85,7 +85,7 @@ final class EndpointUpdater implements AutoCloseable {
         }
         List<String> pods = List.copyOf(polled.keySet());
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", node, "curl", "-s",
-                "--max-time", String.valueOf(POLL.toMillis() / 2000.0), "-w", "%{http_code}\\n"));
+                "--max-time", "1", "-w", "%{http_code}\\n"));
         for (String pod : pods) {
             command.addAll(List.of("-o", "/dev/null", polled.get(pod)));
         }
