@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +23,20 @@ public final class Haproxy implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path runtimeSocket;
 
-    private Haproxy(Process process, Path log) {
+    private Haproxy(Process process, Path log, Path runtimeSocket) {
         this.process = process;
         this.log = log;
+        this.runtimeSocket = runtimeSocket;
+    }
+
+    /**
+     * Where the runtime API of the configuration named {@code name} listens, for its {@code global} section's
+     * {@code stats socket PATH level admin}.
+     */
+    public static Path runtimeSocket(String name) {
+        return WORK.resolve(name + ".sock").toAbsolutePath();
     }
 
     /** Starts HAProxy with {@code config} (its global and defaults sections included) and waits for {@code port}. */
@@ -34,7 +50,17 @@ public final class Haproxy implements AutoCloseable {
         Process haproxy = Commands.start(log, Map.of(), List.of("haproxy", "-db", "-f", file.toString()));
         await().atMost(Duration.ofSeconds(10)).until(() -> listening(port) || !haproxy.isAlive());
         assertThat(haproxy.isAlive()).as("haproxy started; see %s", log).isTrue();
-        return new Haproxy(haproxy, log);
+        return new Haproxy(haproxy, log, runtimeSocket(name));
+    }
+
+    /** Sends one command to the runtime API ({@link #runtimeSocket}) and returns HAProxy's answer. */
+    public String runtime(String command) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(runtimeSocket));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            // One command per connection: HAProxy answers, then closes.
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** What HAProxy printed so far: its warnings, such as a server going DOWN. */

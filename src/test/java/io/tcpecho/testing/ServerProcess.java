@@ -50,7 +50,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code jar} with {@code jvmFlags}, loopback, free ports, and {@code env} on top. */
     public static ServerProcess start(Path jar, List<String> jvmFlags, Map<String, String> env) throws IOException {
-        return start(Path.of(""), jar, jvmFlags, env);
+        return start(List.of(), Path.of(""), jar, jvmFlags, env);
     }
 
     /**
@@ -59,16 +59,32 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess startFromItsDirectory(Path quarkusApp, List<String> jvmFlags, Map<String, String> env)
             throws IOException {
+        return startFromItsDirectory(List.of(), quarkusApp, jvmFlags, env);
+    }
+
+    private static ServerProcess startFromItsDirectory(List<String> launcher, Path quarkusApp, List<String> jvmFlags,
+            Map<String, String> env) throws IOException {
         List<String> flags = new ArrayList<>();
         if (Files.exists(quarkusApp.resolve(APP_CDS_ARCHIVE))) {
             flags.add("-XX:SharedArchiveFile=" + APP_CDS_ARCHIVE);
         }
         flags.addAll(jvmFlags);
-        return start(quarkusApp, Path.of("quarkus-run.jar"), flags, env);
+        return start(launcher, quarkusApp, Path.of("quarkus-run.jar"), flags, env);
     }
 
-    private static ServerProcess start(Path directory, Path jar, List<String> jvmFlags, Map<String, String> env)
-            throws IOException {
+    /**
+     * Starts the packaged application from its directory, as {@link #startFromItsDirectory(Path, List, Map)} does, in
+     * network namespace {@code namespace} ({@code ip netns exec}, which runs it as the process itself, so that SIGTERM
+     * and SIGKILL reach the JVM), with {@code env} on top; the namespace's addresses are its own, so {@code env} says
+     * where it listens.
+     */
+    public static ServerProcess startInNamespace(String namespace, Map<String, String> env) throws IOException {
+        return startFromItsDirectory(List.of("ip", "netns", "exec", namespace), Path.of(PACKAGED_APP), List.of(), env);
+    }
+
+    /** {@code launcher} runs the java command line (empty: as it is). */
+    private static ServerProcess start(List<String> launcher, Path directory, Path jar, List<String> jvmFlags,
+            Map<String, String> env) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("ECHO_HOST", EchoClient.HOST);
         settings.put("ECHO_PORT", String.valueOf(freePort()));
@@ -76,7 +92,9 @@ public final class ServerProcess implements AutoCloseable {
         settings.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         settings.putAll(env);
         Path output = Files.createTempFile("tcp-echo-", ".log");
-        Process process = Commands.start(output, settings, JavaCommand.jar(jar, jvmFlags, List.of()), directory);
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(JavaCommand.jar(jar, jvmFlags, List.of()));
+        Process process = Commands.start(output, settings, command, directory);
         return new ServerProcess(process, output, portOrMinusOne(settings.get("ECHO_PORT")),
                 portOrMinusOne(settings.get("QUARKUS_MANAGEMENT_PORT")));
     }
@@ -141,6 +159,15 @@ public final class ServerProcess implements AutoCloseable {
     /** Sends SIGTERM, as Kubernetes does to stop a pod. */
     public void terminate() {
         process.destroy();
+    }
+
+    /** Sends SIGKILL, as the kernel's OOM killer or a failed node does, and waits for the process to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits for the process to exit and returns its status. */
