@@ -16,8 +16,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "load", mixinStandardHelpOptions = true, version = "tcp-echo load client",
         description = "Integrity-checking load client for TCP echo servers (RFC 862). Every echoed byte is verified.",
         subcommands = { LoadCommands.Bulk.class, LoadCommands.PingPong.class, LoadCommands.Churn.class,
-                LoadCommands.Idle.class, LoadCommands.Flood.class, LoadCommands.Steady.class, SpreadCommand.class,
-                UdpCommand.class })
+                LoadCommands.Idle.class, LoadCommands.Flood.class, LoadCommands.Steady.class, MergeCommand.class,
+                SpreadCommand.class, UdpCommand.class })
 public final class LoadCli implements Runnable {
 
     static final int EXIT_FAILED = 1;

@@ -46,6 +46,7 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", connections);
+            shared("--connections", connections);
             positive("--size", size);
             positive("--chunk", chunk);
         }
@@ -55,7 +56,7 @@ final class LoadCommands {
             boolean halfClose = end.halfClose(run);
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("halfClose", halfClose).latencyOf("time to echo a connection's whole stream");
-            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), halfClose);
+            return BulkWorkload.run(run, result, shard().connections(connections), size, (int) Math.min(chunk, 1 << 30), halfClose);
         }
     }
 
@@ -76,13 +77,14 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", connections);
+            shared("--connections", connections);
             timed.validate(this);
         }
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             timed.describe(result.parameter("connections", connections)).latencyOf("message round trip");
-            return PingPongWorkload.run(run, result, connections, (int) timed.messageSize, timed.warmupNanos,
+            return PingPongWorkload.run(run, result, shard().connections(connections), (int) timed.messageSize, timed.warmupNanos,
                     timed.durationNanos);
         }
     }
@@ -108,6 +110,7 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", slots);
+            shared("--connections", slots);
             timed.validate(this);
         }
 
@@ -116,7 +119,7 @@ final class LoadCommands {
             boolean halfClose = end.halfClose(run);
             timed.describe(result.parameter("connections", slots)).parameter("halfClose", halfClose)
                     .latencyOf("connection, connect to close");
-            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, halfClose, timed.warmupNanos,
+            return ChurnWorkload.run(run, result, shard(), (int) shard().share(slots), (int) timed.messageSize, halfClose, timed.warmupNanos,
                     timed.durationNanos);
         }
     }
@@ -144,6 +147,8 @@ final class LoadCommands {
             positive("--connections", connections);
             positive("--message-size", messageSize);
             positive("--open-concurrency", concurrency);
+            shared("--connections", connections);
+            shared("--open-concurrency", concurrency);
             if (holdNanos < 0) {
                 throw new ParameterException(spec.commandLine(), "--hold must not be negative");
             }
@@ -156,7 +161,8 @@ final class LoadCommands {
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             result.parameter("connections", connections).parameter("holdSeconds", holdNanos / 1e9)
                     .parameter("messageSize", messageSize).latencyOf("check round trip after the hold");
-            return IdleWorkload.run(run, result, connections, concurrency, (int) messageSize, holdNanos);
+            return IdleWorkload.run(run, result, shard().connections(connections), (int) shard().share(concurrency),
+                    (int) messageSize, holdNanos);
         }
     }
 
@@ -198,6 +204,8 @@ final class LoadCommands {
             }
             positive("--chunk", chunk);
             positive("--open-concurrency", concurrency);
+            shared("--connections", connections);
+            shared("--open-concurrency", concurrency);
             if (holdNanos < 0) {
                 throw new ParameterException(spec.commandLine(), "--hold must not be negative");
             }
@@ -207,7 +215,8 @@ final class LoadCommands {
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
-            return FloodWorkload.run(run, result, new FloodWorkload.Plan(connections, concurrency, size,
+            return FloodWorkload.run(run, result, new FloodWorkload.Plan(shard().connections(connections),
+                    (int) shard().share(concurrency), size,
                     (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
         }
     }
