@@ -171,7 +171,7 @@ final class MergedRun implements RunReport {
                 startSkew().toNanos() / 1e6));
         for (int index = 0; index < expectedShards; index++) {
             ShardReport shard = shards.get(index);
-            row(out, "  " + index + "/" + expectedShards, shard == null ? "MISSING" : describe(shard));
+            row(out, "shard " + index + "/" + expectedShards, shard == null ? "MISSING" : describe(shard));
         }
         thresholds.stream().map(JsonObject.class::cast).forEach(check -> row(out, "threshold", MergeThresholds.describe(check)));
         return out.toString();
@@ -179,10 +179,10 @@ final class MergedRun implements RunReport {
 
     private String describe(ShardReport shard) {
         JsonObject json = shard.json();
-        return String.format(Locale.ROOT, "started +%.1f ms, %.2f s, %.1f MiB/s, %.0f msgs/s, %.1f conns/s, p99 %s us, "
+        return String.format(Locale.ROOT, "started +%.1f ms, %.2f s, %.1f MiB/s, %.0f msgs/s, %.1f conns/s, p99 %.0f us, "
                 + "%d errors, %s (%s)", offsetMillis(shard), json.getDouble("seconds"), json.getDouble("mibPerSecond"),
                 json.getDouble("messagesPerSecond"), json.getDouble("connectionsPerSecond"),
-                LoadResult.number(json.getJsonObject("latencyMicros").getDouble("p99")), json.getLong("errors"),
+                json.getJsonObject("latencyMicros").getDouble("p99"), json.getLong("errors"),
                 shard.ok() ? "OK" : "FAILED: " + shard.failure(), shard.source());
     }
 

@@ -37,7 +37,7 @@ final class BrokenEchoServer implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final Fault fault;
+    private volatile Fault fault;
     /** A line the server sends first on each connection, before the echo; null for none. */
     private final String greeting;
     private final Thread acceptor;
@@ -58,6 +58,11 @@ final class BrokenEchoServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "broken-echo-" + fault);
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** From the next connection on, misbehaves in this way instead. */
+    void misbehave(Fault next) {
+        this.fault = next;
     }
 
     String target() {
