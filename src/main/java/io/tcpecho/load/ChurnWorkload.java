@@ -28,9 +28,9 @@ final class ChurnWorkload {
     }
 
     /**
-     * Runs {@code slots} slots, this shard's; its connections take the ids {@link Shard#interleavedId} gives, as
-     * connections open one after another in each slot, and no two slots of the whole run know how many the others
-     * opened.
+     * Runs this shard's {@code slots} slots. Its connections are numbered as they open with the ids
+     * {@link Shard#interleavedId} gives: no shard knows how many connections the others opened, so each takes every
+     * N-th id.
      */
     static LoadResult run(LoadRun run, LoadResult result, Shard shard, int slots, int messageSize, boolean halfClose,
             long warmupNanos, long durationNanos) throws InterruptedException {

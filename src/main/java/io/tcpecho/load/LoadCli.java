@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.util.Collection;
+import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,8 +57,11 @@ public final class LoadCli implements Runnable {
         return cli;
     }
 
+    /** The subcommands that put load on a server: all but {@code merge}, which reads what they reported. */
     private static Collection<String> workloads(CommandLine cli) {
-        return cli.getSubcommands().keySet();
+        return cli.getSubcommands().entrySet().stream()
+                .filter(subcommand -> !(subcommand.getValue().getCommand() instanceof MergeCommand))
+                .map(Map.Entry::getKey).toList();
     }
 
     private static String workloadList(CommandLine cli) {
