@@ -56,7 +56,8 @@ final class LoadCommands {
             boolean halfClose = end.halfClose(run);
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("halfClose", halfClose).latencyOf("time to echo a connection's whole stream");
-            return BulkWorkload.run(run, result, shard().connections(connections), size, (int) Math.min(chunk, 1 << 30), halfClose);
+            return BulkWorkload.run(run, result, shard().connections(connections), size, (int) Math.min(chunk, 1 << 30),
+                    halfClose);
         }
     }
 
@@ -84,8 +85,8 @@ final class LoadCommands {
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             timed.describe(result.parameter("connections", connections)).latencyOf("message round trip");
-            return PingPongWorkload.run(run, result, shard().connections(connections), (int) timed.messageSize, timed.warmupNanos,
-                    timed.durationNanos);
+            return PingPongWorkload.run(run, result, shard().connections(connections), (int) timed.messageSize,
+                    timed.warmupNanos, timed.durationNanos);
         }
     }
 
@@ -119,8 +120,8 @@ final class LoadCommands {
             boolean halfClose = end.halfClose(run);
             timed.describe(result.parameter("connections", slots)).parameter("halfClose", halfClose)
                     .latencyOf("connection, connect to close");
-            return ChurnWorkload.run(run, result, shard(), (int) shard().share(slots), (int) timed.messageSize, halfClose, timed.warmupNanos,
-                    timed.durationNanos);
+            return ChurnWorkload.run(run, result, shard(), (int) shard().share(slots), (int) timed.messageSize, halfClose,
+                    timed.warmupNanos, timed.durationNanos);
         }
     }
 
@@ -216,8 +217,7 @@ final class LoadCommands {
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
             return FloodWorkload.run(run, result, new FloodWorkload.Plan(shard().connections(connections),
-                    (int) shard().share(concurrency), size,
-                    (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
+                    (int) shard().share(concurrency), size, (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
         }
     }
 
