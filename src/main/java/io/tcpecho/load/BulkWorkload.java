@@ -13,16 +13,16 @@ final class BulkWorkload {
     private BulkWorkload() {
     }
 
-    static LoadResult run(LoadRun run, LoadResult result, int connections, long size, int chunk, boolean halfClose)
-            throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(connections);
+    static LoadResult run(LoadRun run, LoadResult result, Shard.Connections connections, long size, int chunk,
+            boolean halfClose) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(connections.count());
         long begin = System.nanoTime();
-        for (int i = 0; i < connections; i++) {
-            run.connect(i, new Stream(run, size, chunk, halfClose, done));
+        for (int i = 0; i < connections.count(); i++) {
+            run.connect(connections.id(i), new Stream(run, size, chunk, halfClose, done));
         }
         run.await(done, 0);
         long elapsed = System.nanoTime() - begin;
-        return result.measured(run, elapsed, run.takeLatencies());
+        return result.measured(run, begin, elapsed, run.takeLatencies());
     }
 
     /** One connection's stream: as much as its queue takes at a time, in writes of {@code chunk}. */

@@ -14,19 +14,28 @@ final class ChurnWorkload {
     private final int messageSize;
     private final boolean halfClose;
     private final CountDownLatch slotsDone;
-    private final AtomicLong ids = new AtomicLong();
+    private final Shard shard;
+    /** How many connections this shard has opened: the next one's id is the shard's {@code opened}-th. */
+    private final AtomicLong opened = new AtomicLong();
     private volatile boolean stop;
 
-    private ChurnWorkload(LoadRun run, int slots, int messageSize, boolean halfClose) {
+    private ChurnWorkload(LoadRun run, Shard shard, int slots, int messageSize, boolean halfClose) {
         this.run = run;
+        this.shard = shard;
         this.messageSize = messageSize;
         this.halfClose = halfClose;
         this.slotsDone = new CountDownLatch(slots);
     }
 
-    static LoadResult run(LoadRun run, LoadResult result, int slots, int messageSize, boolean halfClose,
+    /**
+     * Runs this shard's {@code slots} slots. Its connections are numbered as they open with the ids
+     * {@link Shard#interleavedId} gives: no shard knows how many connections the others opened, so each takes every
+     * N-th id.
+     */
+    static LoadResult run(LoadRun run, LoadResult result, Shard shard, int slots, int messageSize, boolean halfClose,
             long warmupNanos, long durationNanos) throws InterruptedException {
-        ChurnWorkload churn = new ChurnWorkload(run, slots, messageSize, halfClose);
+        ChurnWorkload churn = new ChurnWorkload(run, shard, slots, messageSize, halfClose);
+        run.latencies.warmingUp();
         for (int i = 0; i < slots; i++) {
             churn.next();
         }
@@ -34,7 +43,7 @@ final class ChurnWorkload {
         churn.stop = true;
         run.await(churn.slotsDone, 0);
         // Each complete connection carries one message; one that met an expected fault (--expect) carried none.
-        return result.measured(run, window.elapsedNanos(), window.latencies())
+        return result.measured(run, window.beginNanos(), window.elapsedNanos(), window.latencies())
                 .window(window.messages(), window.bytesEchoed(), window.connections());
     }
 
@@ -44,7 +53,7 @@ final class ChurnWorkload {
             slotsDone.countDown();
             return;
         }
-        run.connect(ids.getAndIncrement(), new OneMessage(System.nanoTime()));
+        run.connect(shard.interleavedId(opened.getAndIncrement()), new OneMessage(System.nanoTime()));
     }
 
     /** One connection of a slot: one message and its echo, then the slot's next connection. */

@@ -29,11 +29,11 @@ final class FloodWorkload {
      * sending {@code size} bytes in writes of {@code chunk}, for {@code holdNanos} without reading, through an
      * SO_SNDBUF of {@code sendBuffer} bytes (0: the kernel's).
      */
-    record Plan(int connections, int concurrency, long size, int chunk, long holdNanos, int sendBuffer) {
+    record Plan(Shard.Connections connections, int concurrency, long size, int chunk, long holdNanos, int sendBuffer) {
     }
 
     static LoadResult run(LoadRun run, LoadResult result, Plan plan) throws InterruptedException {
-        int connections = plan.connections();
+        int connections = plan.connections().count();
         long holdNanos = plan.holdNanos();
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch done = new CountDownLatch(connections);
@@ -42,10 +42,10 @@ final class FloodWorkload {
             floods.add(new Flooding(run, plan.size(), plan.chunk(), opened, done));
         }
         long begin = System.nanoTime();
-        GradualOpening.open(run, floods, plan.concurrency(),
+        GradualOpening.open(run, plan.connections(), floods, plan.concurrency(),
                 new LoadRun.SocketSettings(plan.sendBuffer(), CLIENT_QUEUE));
         if (!run.await(opened, 0)) {
-            return result.measured(run, System.nanoTime() - begin, run.takeLatencies());
+            return result.measured(run, begin, System.nanoTime() - begin, run.takeLatencies());
         }
         System.err.printf("%s %d connections for %.1f s (opened in %.2f s, %d MiB sent so far)%n", FLOODING,
                 connections, holdNanos / 1e9, (System.nanoTime() - begin) / 1e9, run.bytesSent.sum() >> 20);
@@ -53,13 +53,13 @@ final class FloodWorkload {
         run.sleep(holdNanos);
         long heldSent = run.bytesSent.sum();
         if (run.hasFailed()) {
-            return result.measured(run, System.nanoTime() - begin, run.takeLatencies());
+            return result.measured(run, begin, System.nanoTime() - begin, run.takeLatencies());
         }
         long drainBegin = System.nanoTime();
         floods.forEach(Flooding::endHold);
         run.await(done, 0);
-        return result.parameter("bytesSentWhileFlooding", heldSent)
-                .measured(run, System.nanoTime() - drainBegin, run.takeLatencies());
+        return result.parameter(LoadResult.BYTES_SENT_WHILE_FLOODING, heldSent)
+                .measured(run, drainBegin, System.nanoTime() - drainBegin, run.takeLatencies());
     }
 
     /** One flooding connection: sends without reading, then catches up with its echo, sends the rest and ends. */

@@ -17,8 +17,9 @@ final class IdleWorkload {
     private IdleWorkload() {
     }
 
-    static LoadResult run(LoadRun run, LoadResult result, int connections, int concurrency, int messageSize,
+    static LoadResult run(LoadRun run, LoadResult result, Shard.Connections ids, int concurrency, int messageSize,
             long holdNanos) throws InterruptedException {
+        int connections = ids.count();
         CountDownLatch opened = new CountDownLatch(connections);
         CountDownLatch checked = new CountDownLatch(connections);
         List<HoldAndCheck> held = new ArrayList<>(connections);
@@ -26,9 +27,9 @@ final class IdleWorkload {
             held.add(new HoldAndCheck(run, messageSize, opened, checked));
         }
         long begin = System.nanoTime();
-        GradualOpening.open(run, held, concurrency, LoadRun.SocketSettings.DEFAULT);
+        GradualOpening.open(run, ids, held, concurrency, LoadRun.SocketSettings.DEFAULT);
         if (!run.await(opened, 0)) {
-            return result.measured(run, System.nanoTime() - begin, run.takeLatencies());
+            return result.measured(run, begin, System.nanoTime() - begin, run.takeLatencies());
         }
         long openNanos = System.nanoTime() - begin;
         System.err.printf("%s %d connections for %.1f s (opened in %.2f s)%n", HOLDING, connections, holdNanos / 1e9,
@@ -36,11 +37,11 @@ final class IdleWorkload {
         System.err.flush();
         run.sleep(holdNanos);
         if (run.hasFailed()) {
-            return result.measured(run, openNanos, run.takeLatencies());
+            return result.measured(run, begin, openNanos, run.takeLatencies());
         }
         held.forEach(HoldAndCheck::startCheck);
         run.await(checked, 0);
-        return result.measured(run, openNanos, run.takeLatencies()).window(connections, run.bytesReceived.sum(),
+        return result.measured(run, begin, openNanos, run.takeLatencies()).window(connections, run.bytesReceived.sum(),
                 connections);
     }
 

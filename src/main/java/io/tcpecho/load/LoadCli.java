@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.util.Collection;
+import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,8 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "load", mixinStandardHelpOptions = true, version = "tcp-echo load client",
         description = "Integrity-checking load client for TCP echo servers (RFC 862). Every echoed byte is verified.",
         subcommands = { LoadCommands.Bulk.class, LoadCommands.PingPong.class, LoadCommands.Churn.class,
-                LoadCommands.Idle.class, LoadCommands.Flood.class, LoadCommands.Steady.class, SpreadCommand.class,
-                UdpCommand.class })
+                LoadCommands.Idle.class, LoadCommands.Flood.class, LoadCommands.Steady.class, MergeCommand.class,
+                SpreadCommand.class, UdpCommand.class })
 public final class LoadCli implements Runnable {
 
     static final int EXIT_FAILED = 1;
@@ -56,8 +57,11 @@ public final class LoadCli implements Runnable {
         return cli;
     }
 
+    /** The subcommands that put load on a server: all but {@code merge}, which reads what they reported. */
     private static Collection<String> workloads(CommandLine cli) {
-        return cli.getSubcommands().keySet();
+        return cli.getSubcommands().entrySet().stream()
+                .filter(subcommand -> !(subcommand.getValue().getCommand() instanceof MergeCommand))
+                .map(Map.Entry::getKey).toList();
     }
 
     private static String workloadList(CommandLine cli) {

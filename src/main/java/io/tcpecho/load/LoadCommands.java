@@ -47,6 +47,7 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", connections);
+            shared("--connections", connections);
             positive("--size", size);
             positive("--chunk", chunk);
         }
@@ -56,7 +57,8 @@ final class LoadCommands {
             boolean halfClose = end.halfClose(run);
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("halfClose", halfClose).latencyOf("time to echo a connection's whole stream");
-            return BulkWorkload.run(run, result, connections, size, (int) Math.min(chunk, 1 << 30), halfClose);
+            return BulkWorkload.run(run, result, shard().connections(connections), size, (int) Math.min(chunk, 1 << 30),
+                    halfClose);
         }
     }
 
@@ -77,14 +79,15 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", connections);
+            shared("--connections", connections);
             timed.validate(this);
         }
 
         @Override
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             timed.describe(result.parameter("connections", connections)).latencyOf("message round trip");
-            return PingPongWorkload.run(run, result, connections, (int) timed.messageSize, timed.warmupNanos,
-                    timed.durationNanos);
+            return PingPongWorkload.run(run, result, shard().connections(connections), (int) timed.messageSize,
+                    timed.warmupNanos, timed.durationNanos);
         }
     }
 
@@ -109,6 +112,7 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", slots);
+            shared("--connections", slots);
             timed.validate(this);
         }
 
@@ -117,8 +121,8 @@ final class LoadCommands {
             boolean halfClose = end.halfClose(run);
             timed.describe(result.parameter("connections", slots)).parameter("halfClose", halfClose)
                     .latencyOf("connection, connect to close");
-            return ChurnWorkload.run(run, result, slots, (int) timed.messageSize, halfClose, timed.warmupNanos,
-                    timed.durationNanos);
+            return ChurnWorkload.run(run, result, shard(), (int) shard().share(slots), (int) timed.messageSize, halfClose,
+                    timed.warmupNanos, timed.durationNanos);
         }
     }
 
@@ -145,6 +149,8 @@ final class LoadCommands {
             positive("--connections", connections);
             positive("--message-size", messageSize);
             positive("--open-concurrency", concurrency);
+            shared("--connections", connections);
+            shared("--open-concurrency", concurrency);
             if (holdNanos < 0) {
                 throw new ParameterException(spec.commandLine(), "--hold must not be negative");
             }
@@ -157,7 +163,8 @@ final class LoadCommands {
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             result.parameter("connections", connections).parameter("holdSeconds", holdNanos / 1e9)
                     .parameter("messageSize", messageSize).latencyOf("check round trip after the hold");
-            return IdleWorkload.run(run, result, connections, concurrency, (int) messageSize, holdNanos);
+            return IdleWorkload.run(run, result, shard().connections(connections), (int) shard().share(concurrency),
+                    (int) messageSize, holdNanos);
         }
     }
 
@@ -199,6 +206,8 @@ final class LoadCommands {
             }
             positive("--chunk", chunk);
             positive("--open-concurrency", concurrency);
+            shared("--connections", connections);
+            shared("--open-concurrency", concurrency);
             if (holdNanos < 0) {
                 throw new ParameterException(spec.commandLine(), "--hold must not be negative");
             }
@@ -208,8 +217,8 @@ final class LoadCommands {
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
                     .parameter("holdSeconds", holdNanos / 1e9).latencyOf("end of the hold to the connection's EOF");
-            return FloodWorkload.run(run, result, new FloodWorkload.Plan(connections, concurrency, size,
-                    (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
+            return FloodWorkload.run(run, result, new FloodWorkload.Plan(shard().connections(connections),
+                    (int) shard().share(concurrency), size, (int) Math.min(chunk, 1 << 30), holdNanos, (int) sendBuffer));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,11 @@ final class LoadRun implements AutoCloseable {
     final LongAdder connectionsDone = new LongAdder();
     final LongAdder errors = new LongAdder();
     final Recorder latency = new Recorder(3);
+    /** {@link #latency} cut into intervals, from which the workload takes its measured latencies. */
+    final LatencyIntervals latencies = new LatencyIntervals(latency);
+    /** When the run started, on the wall clock and on {@link System#nanoTime()}'s. */
+    final Instant startedAt = Instant.now();
+    private final long startedNanos = System.nanoTime();
     final long stallNanos;
     /** The fault every connection must meet (--expect), or null; {@link #asExpected} counts those that did. */
     final FaultExpectation expectation;
@@ -200,26 +206,35 @@ final class LoadRun implements AutoCloseable {
         failed.await(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** What a measured window of a run saw, from its start to its end. */
-    record Window(long elapsedNanos, long messages, long connections, long bytesEchoed, Histogram latencies) {
+    /** The wall-clock time of {@code nanoTime}, a reading of {@link System#nanoTime()} during the run. */
+    Instant instantOf(long nanoTime) {
+        return startedAt.plusNanos(nanoTime - startedNanos);
     }
 
-    /** Lets {@code warmupNanos} pass unmeasured, then measures the next {@code durationNanos} (or until the run fails). */
+    /** What a measured window of a run saw, from its start ({@link System#nanoTime()}) to its end. */
+    record Window(long beginNanos, long elapsedNanos, long messages, long connections, long bytesEchoed,
+            Histogram latencies) {
+    }
+
+    /**
+     * Lets {@code warmupNanos} pass unmeasured, then measures the next {@code durationNanos} (or until the run fails).
+     * A workload that records latencies before calling it tells {@link LatencyIntervals#warmingUp()} first.
+     */
     Window measure(long warmupNanos, long durationNanos) throws InterruptedException {
         sleep(warmupNanos);
-        takeLatencies();
+        latencies.warmupOver();
         long messagesBefore = messages.sum();
         long connectionsBefore = connectionsDone.sum();
         long bytesBefore = bytesReceived.sum();
         long begin = System.nanoTime();
         sleep(durationNanos);
-        return new Window(System.nanoTime() - begin, messages.sum() - messagesBefore,
+        return new Window(begin, System.nanoTime() - begin, messages.sum() - messagesBefore,
                 connectionsDone.sum() - connectionsBefore, bytesReceived.sum() - bytesBefore, takeLatencies());
     }
 
-    /** Returns the latencies recorded since the last call and starts a new interval. */
+    /** Returns the latencies measured since the warm-up's end or the last call. */
     Histogram takeLatencies() {
-        return latency.getIntervalHistogram();
+        return latencies.take();
     }
 
     private void watch() {
@@ -250,5 +265,6 @@ final class LoadRun implements AutoCloseable {
         closing = true;
         watchdog.interrupt();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        latencies.close();
     }
 }

@@ -14,24 +14,25 @@ final class PingPongWorkload {
     private PingPongWorkload() {
     }
 
-    static LoadResult run(LoadRun run, LoadResult result, int connections, int messageSize, long warmupNanos,
-            long durationNanos) throws InterruptedException {
-        CountDownLatch connected = new CountDownLatch(connections);
-        CountDownLatch done = new CountDownLatch(connections);
+    static LoadResult run(LoadRun run, LoadResult result, Shard.Connections connections, int messageSize,
+            long warmupNanos, long durationNanos) throws InterruptedException {
+        CountDownLatch connected = new CountDownLatch(connections.count());
+        CountDownLatch done = new CountDownLatch(connections.count());
         List<Exchange> exchanges = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
+        for (int i = 0; i < connections.count(); i++) {
             Exchange exchange = new Exchange(run, messageSize, connected, done);
             exchanges.add(exchange);
-            run.connect(i, exchange);
+            run.connect(connections.id(i), exchange);
         }
         if (!run.await(connected, 0)) {
-            return result.measured(run, 0, run.takeLatencies());
+            return result.measured(run, System.nanoTime(), 0, run.takeLatencies());
         }
+        run.latencies.warmingUp();
         exchanges.forEach(Exchange::start);
         LoadRun.Window window = run.measure(warmupNanos, durationNanos);
         exchanges.forEach(e -> e.stop = true);
         run.await(done, 0);
-        return result.measured(run, window.elapsedNanos(), window.latencies())
+        return result.measured(run, window.beginNanos(), window.elapsedNanos(), window.latencies())
                 .window(window.messages(), window.bytesEchoed(), 0);
     }
 

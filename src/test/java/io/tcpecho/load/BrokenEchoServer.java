@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -34,11 +37,14 @@ final class BrokenEchoServer implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final Fault fault;
+    private volatile Fault fault;
     /** A line the server sends first on each connection, before the echo; null for none. */
     private final String greeting;
     private final Thread acceptor;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** The first {@value #OPENING} bytes of each connection's stream, in hex, as connections reach them. */
+    private final ConcurrentLinkedQueue<String> openings = new ConcurrentLinkedQueue<>();
+    static final int OPENING = 16;
 
     BrokenEchoServer(Fault fault) throws IOException {
         this(fault, null);
@@ -75,8 +81,21 @@ final class BrokenEchoServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** From the next connection on, misbehaves in this way instead. */
+    void misbehave(Fault next) {
+        this.fault = next;
+    }
+
     String target() {
         return "127.0.0.1:" + port();
+    }
+
+    /**
+     * The first {@value #OPENING} bytes of each connection that sent that many, in hex: which of the client's streams
+     * the server saw (a stream is told by its start).
+     */
+    List<String> openings() {
+        return List.copyOf(openings);
     }
 
     private void acceptLoop() {
@@ -107,8 +126,16 @@ final class BrokenEchoServer implements AutoCloseable {
             byte[] held = null;
             long position = 0;
             int n;
+            byte[] opening = new byte[OPENING];
             while ((n = in.read(buffer)) >= 0) {
                 byte[] chunk = java.util.Arrays.copyOf(buffer, n);
+                if (position < OPENING) {
+                    int taken = (int) Math.min(n, OPENING - position);
+                    System.arraycopy(chunk, 0, opening, (int) position, taken);
+                    if (position + taken == OPENING) {
+                        openings.add(HexFormat.of().formatHex(opening));
+                    }
+                }
                 if (fault == Fault.CORRUPT_BYTE && position <= 1000 && 1000 < position + n) {
                     chunk[(int) (1000 - position)] ^= 0x10;
                 }

@@ -1,0 +1,230 @@
+package io.tcpecho.load;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.HdrHistogram.Histogram;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The shards of one run merged exactly ({@code load merge}): latency histograms added, counts summed, throughput over
+ * the union of the shards' measured windows; a row per shard, the skew of their starts, every shard missing or failed
+ * against the expected count, and the thresholds judged on the merged result. It fails when a shard is missing or
+ * failed or a threshold is not met.
+ */
+final class MergedRun implements RunReport {
+
+    private final int expectedShards;
+    private final Map<Integer, ShardReport> shards = new TreeMap<>();
+    private final LoadResult merged;
+    private final JsonArray thresholds;
+    private final List<String> problems = new ArrayList<>();
+
+    /**
+     * @param reports one a shard, all of the same run: an IllegalArgumentException says which are not
+     * @param expectedShards the shards the run has; null for the count the reports give
+     */
+    MergedRun(List<ShardReport> reports, Integer expectedShards, MergeThresholds judge) {
+        if (reports.isEmpty() && expectedShards == null) {
+            throw new IllegalArgumentException("no shard reports given, and no --expect-shards");
+        }
+        this.expectedShards = expectedShards != null ? expectedShards : reports.get(0).shard().count();
+        for (ShardReport report : reports) {
+            sameRun(report);
+            ShardReport twice = shards.put(report.shard().index(), report);
+            if (twice != null) {
+                throw new IllegalArgumentException("shard " + report.shard() + " is given twice: " + twice.source()
+                        + " and " + report.source());
+            }
+        }
+        for (int index = 0; index < this.expectedShards; index++) {
+            ShardReport shard = shards.get(index);
+            if (shard == null) {
+                problems.add("shard " + index + "/" + this.expectedShards + " missing");
+            } else if (!shard.ok()) {
+                problems.add("shard " + shard.shard() + " failed: " + shard.failure());
+            }
+        }
+        merged = merge();
+        thresholds = judge.check(merged);
+        thresholds.stream().map(JsonObject.class::cast).filter(check -> !check.getBoolean("met"))
+                .forEach(check -> problems.add(MergeThresholds.describe(check)));
+        if (!problems.isEmpty()) {
+            merged.failing(String.join("; ", problems));
+        }
+    }
+
+    /** Stops the merge unless {@code report} is a shard of the same run as the others (and the expected count). */
+    private void sameRun(ShardReport report) {
+        if (report.shard().count() != expectedShards) {
+            throw new IllegalArgumentException(report.source() + " is shard " + report.shard() + ", not one of "
+                    + expectedShards + " shards");
+        }
+        ShardReport first = shards.values().stream().findFirst().orElse(null);
+        if (first == null) {
+            return;
+        }
+        for (String field : List.of("workload", "target")) {
+            if (!Objects.equals(first.json().getValue(field), report.json().getValue(field))) {
+                throw new IllegalArgumentException("shards of different runs: " + field + " is "
+                        + first.json().getValue(field) + " in " + first.source() + " and " + report.json().getValue(field)
+                        + " in " + report.source());
+            }
+        }
+        JsonObject settings = settings(first);
+        if (!settings.equals(settings(report))) {
+            throw new IllegalArgumentException("shards of different runs: the parameters are " + settings + " in "
+                    + first.source() + " and " + settings(report) + " in " + report.source());
+        }
+    }
+
+    private static JsonObject settings(ShardReport report) {
+        JsonObject settings = report.json().getJsonObject("parameters").copy();
+        LoadResult.COUNTED_PARAMETERS.forEach(settings::remove);
+        return settings;
+    }
+
+    private LoadResult.Counts sums() {
+        return shards.values().stream().map(ShardReport::counts).reduce(LoadResult.Counts.NONE, LoadResult.Counts::plus);
+    }
+
+    private LoadResult merge() {
+        if (shards.isEmpty()) {
+            Instant now = Instant.now();
+            return new LoadResult("(none)", "(none)", "none", 0).merged(now, now, 0, LoadResult.Counts.NONE,
+                    new Histogram(3));
+        }
+        JsonObject first = shards.values().iterator().next().json();
+        Set<String> transports = new LinkedHashSet<>();
+        int threads = 0;
+        Histogram latency = new Histogram(3);
+        for (ShardReport shard : shards.values()) {
+            transports.add(shard.json().getString("clientTransport"));
+            threads += shard.json().getInteger("clientThreads");
+            latency.add(shard.latency());
+        }
+        LoadResult result = new LoadResult(first.getString("workload"), first.getString("target"),
+                String.join("/", transports), threads);
+        first.getJsonObject("parameters").forEach(parameter -> result.parameter(parameter.getKey(),
+                LoadResult.COUNTED_PARAMETERS.contains(parameter.getKey()) ? counted(parameter.getKey())
+                        : parameter.getValue()));
+        JsonObject expected = first.getJsonObject("expected");
+        result.latencyOf(first.getJsonObject("latencyMicros").getString("of"))
+                .expecting(expected == null ? null : expected.getString("fault"));
+        Instant started = shards.values().stream().map(ShardReport::startedAt).min(Comparator.naturalOrder()).get();
+        Instant windowStart = shards.values().stream().map(ShardReport::windowStart).min(Comparator.naturalOrder()).get();
+        return result.merged(started, windowStart, windowUnion().toNanos(), sums(), latency);
+    }
+
+    private long counted(String parameter) {
+        return shards.values().stream().mapToLong(shard -> shard.json().getJsonObject("parameters").getLong(parameter))
+                .sum();
+    }
+
+    /** How long at least one shard was measuring: the union of the shards' windows. */
+    private Duration windowUnion() {
+        List<ShardReport> byStart = shards.values().stream().sorted(Comparator.comparing(ShardReport::windowStart))
+                .toList();
+        Duration union = Duration.ZERO;
+        Instant coveredTo = Instant.MIN;
+        for (ShardReport shard : byStart) {
+            Instant from = shard.windowStart().isAfter(coveredTo) ? shard.windowStart() : coveredTo;
+            if (shard.windowEnd().isAfter(from)) {
+                union = union.plus(Duration.between(from, shard.windowEnd()));
+                coveredTo = shard.windowEnd();
+            }
+        }
+        return union;
+    }
+
+    /** How far apart the shards started: the latest start less the earliest. */
+    Duration startSkew() {
+        return shards.isEmpty() ? Duration.ZERO : Duration.between(merged.startedAt(),
+                shards.values().stream().map(ShardReport::startedAt).max(Comparator.naturalOrder()).get());
+    }
+
+    LoadResult merged() {
+        return merged;
+    }
+
+    @Override
+    public String failureReason() {
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    @Override
+    public String table() {
+        StringBuilder out = new StringBuilder(merged.table());
+        row(out, "shards", String.format(Locale.ROOT, "%d of %d, start skew %.1f ms", shards.size(), expectedShards,
+                startSkew().toNanos() / 1e6));
+        for (int index = 0; index < expectedShards; index++) {
+            ShardReport shard = shards.get(index);
+            row(out, "shard " + index + "/" + expectedShards, shard == null ? "MISSING" : describe(shard));
+        }
+        thresholds.stream().map(JsonObject.class::cast).forEach(check -> row(out, "threshold", MergeThresholds.describe(check)));
+        return out.toString();
+    }
+
+    private String describe(ShardReport shard) {
+        JsonObject json = shard.json();
+        return String.format(Locale.ROOT, "started +%.1f ms, %.2f s, %.1f MiB/s, %.0f msgs/s, %.1f conns/s, p99 %.0f us, "
+                + "%d errors, %s (%s)", offsetMillis(shard), json.getDouble("seconds"), json.getDouble("mibPerSecond"),
+                json.getDouble("messagesPerSecond"), json.getDouble("connectionsPerSecond"),
+                json.getJsonObject("latencyMicros").getDouble("p99"), json.getLong("errors"),
+                shard.ok() ? "OK" : "FAILED: " + shard.failure(), shard.source());
+    }
+
+    private double offsetMillis(ShardReport shard) {
+        return Duration.between(merged.startedAt(), shard.startedAt()).toNanos() / 1e6;
+    }
+
+    private static void row(StringBuilder out, String name, String value) {
+        out.append(String.format(Locale.ROOT, "%-11s %s%n", name, value));
+    }
+
+    @Override
+    public String json() {
+        JsonArray rows = new JsonArray();
+        shards.values().forEach(shard -> rows.add(new JsonObject()
+                .put("index", shard.shard().index())
+                .put("source", shard.source())
+                .put("ok", shard.ok())
+                .put("failure", shard.failure())
+                .put("startOffsetMillis", offsetMillis(shard))
+                .put("seconds", shard.json().getDouble("seconds"))
+                .put("mibPerSecond", shard.json().getDouble("mibPerSecond"))
+                .put("messagesPerSecond", shard.json().getDouble("messagesPerSecond"))
+                .put("connectionsPerSecond", shard.json().getDouble("connectionsPerSecond"))
+                .put("p99Micros", shard.json().getJsonObject("latencyMicros").getDouble("p99"))
+                .put("errors", shard.json().getLong("errors"))));
+        List<Integer> missing = new ArrayList<>();
+        for (int index = 0; index < expectedShards; index++) {
+            if (!shards.containsKey(index)) {
+                missing.add(index);
+            }
+        }
+        return merged.toJson()
+                .put("shards", new JsonObject()
+                        .put("expected", expectedShards)
+                        .put("given", shards.size())
+                        .put("missing", new JsonArray(missing))
+                        .put("failed", new JsonArray(shards.values().stream().filter(shard -> !shard.ok())
+                                .map(shard -> shard.shard().index()).collect(Collectors.toList())))
+                        .put("startSkewMillis", startSkew().toNanos() / 1e6)
+                        .put("rows", rows))
+                .put("thresholds", thresholds)
+                .encode();
+    }
+}

@@ -1,0 +1,70 @@
+package io.tcpecho.load;
+
+import java.util.Map;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code --shard I/N} and {@code --shards N}: which slice of the run this process runs. A Kubernetes Indexed Job
+ * gives each pod its index in {@value #INDEX_VARIABLE} but not the number of pods, so the count comes from
+ * {@code --shards} or {@value #COUNT_VARIABLE}; an index with no count is an error rather than a whole run in every
+ * pod.
+ */
+final class ShardOptions {
+
+    static final String INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
+    static final String COUNT_VARIABLE = "LOAD_SHARDS";
+
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Run shard I of N (0 to N-1): its share of the connections, with the ids the whole run gives "
+                    + "them (default: " + INDEX_VARIABLE + " of --shards; none: the whole run).")
+    String shard;
+
+    @Option(names = "--shards", paramLabel = "N",
+            description = "The number of shards, the index from " + INDEX_VARIABLE + " (default: " + COUNT_VARIABLE + ").")
+    Integer shards;
+
+    /** The shard this run is, from the options or else the environment; a usage error names what is wrong. */
+    Shard resolve(CommandSpec spec) {
+        try {
+            return resolve(shard, shards, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    static Shard resolve(String shard, Integer shards, Map<String, String> environment) {
+        if (shard != null) {
+            Shard given = Shard.parse(shard);
+            if (shards != null && shards != given.count()) {
+                throw new IllegalArgumentException("--shard " + shard + " and --shards " + shards + " disagree");
+            }
+            return given;
+        }
+        String indexText = environment.get(INDEX_VARIABLE);
+        String countText = environment.get(COUNT_VARIABLE);
+        Integer count = shards != null ? shards : countText == null ? null : number(COUNT_VARIABLE, countText);
+        if (count == null) {
+            if (indexText != null) {
+                throw new IllegalArgumentException(INDEX_VARIABLE + " is " + indexText + " but the number of shards is not "
+                        + "set: give --shards N or " + COUNT_VARIABLE);
+            }
+            return Shard.WHOLE;
+        }
+        if (indexText == null) {
+            throw new IllegalArgumentException(count + " shards but no index: give --shard I/" + count + " or "
+                    + INDEX_VARIABLE);
+        }
+        return new Shard(number(INDEX_VARIABLE, indexText), count);
+    }
+
+    private static int number(String name, String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is '" + text + "', not a number");
+        }
+    }
+}
