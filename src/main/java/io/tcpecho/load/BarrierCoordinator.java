@@ -114,7 +114,7 @@ final class BarrierCoordinator {
     }
 
     /** Reads a participant's check-in line; after it, only its end (a participant that gave up or restarted). */
-    private static void read(Arrival arrival, CheckIns checkIns, List<Arrival> checkedIn) throws IOException {
+    private void read(Arrival arrival, CheckIns checkIns, List<Arrival> checkedIn) throws IOException {
         int read;
         try {
             read = arrival.channel.read(arrival.line);
@@ -146,10 +146,11 @@ final class BarrierCoordinator {
         checkedIn.add(arrival);
     }
 
-    private static void left(Arrival arrival, CheckIns checkIns, List<Arrival> checkedIn) throws IOException {
+    private void left(Arrival arrival, CheckIns checkIns, List<Arrival> checkedIn) throws IOException {
         if (arrival.index >= 0) {
             checkIns.leave(arrival.index);
             checkedIn.remove(arrival);
+            log.accept("index 0: shard " + arrival.index + " left before the start; waiting for it again");
         }
         arrival.channel.close();
     }

@@ -134,6 +134,22 @@ class StartBarrierTest {
     }
 
     @Test
+    void aShardThatLeavesBeforeTheStartMayCheckInAgain() throws Exception {
+        Future<BarrierStart> coordinator = shard(0, 3, PATIENT);
+        awaitIndexZeroListening();
+        try (Socket restarted = new Socket("127.0.0.1", address.port())) {
+            restarted.getOutputStream().write(BarrierLines.checkIn(1, 3).getBytes(StandardCharsets.US_ASCII));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.contains("index 0: shard 1 left before the start; waiting for it again"));
+
+        Future<BarrierStart> one = shard(1, 3, PATIENT);
+        Future<BarrierStart> two = shard(2, 3, PATIENT);
+        long agreed = coordinator.get().agreedStartMillis();
+        assertThat(one.get().agreedStartMillis()).isEqualTo(agreed);
+        assertThat(two.get().agreedStartMillis()).isEqualTo(agreed);
+    }
+
+    @Test
     void aShardOutOfRangeOrCountingOtherShardsIsRefused() throws Exception {
         Future<BarrierStart> coordinator = shard(0, 2, PATIENT);
         awaitIndexZeroListening();
