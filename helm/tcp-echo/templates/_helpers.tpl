@@ -194,3 +194,31 @@ number as a whole number of bytes (Helm reads YAML numbers as floats, which woul
 {{- define "tcp-echo.size" -}}
 {{- if kindIs "string" . }}{{ . | quote }}{{ else }}{{ . | int64 | quote }}{{ end }}
 {{- end }}
+
+{{/*
+The load Job's names: its headless Service (the pods' subdomain), and the Job, one per release revision, as a Job's
+pod template cannot change: each `helm upgrade` with loadJob.enabled runs the load again under a new name. Short
+enough for a pod's host name, <job>-<index>, to stay within 63 characters.
+*/}}
+{{- define "tcp-echo.loadServiceName" -}}
+{{- printf "%s-load" (include "tcp-echo.fullname" . | trunc 40 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "tcp-echo.loadJobName" -}}
+{{- printf "%s-%d" (include "tcp-echo.loadServiceName" .) (int64 .Release.Revision) }}
+{{- end }}
+
+{{/* Labels that select the load pods: never the echo pods' own, or the echo Service would send clients to them. */}}
+{{- define "tcp-echo.loadSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "tcp-echo.name" . | trunc 58 | trimSuffix "-" }}-load
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: load
+{{- end }}
+
+{{- define "tcp-echo.loadLabels" -}}
+helm.sh/chart: {{ include "tcp-echo.chart" . }}
+{{ include "tcp-echo.loadSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: tcp-echo
+{{- end }}

@@ -55,6 +55,13 @@ class ApiSchemasTest {
             logFormat: json
             extraEnv: [{name: JAVA_TOOL_OPTIONS, value: "-Xss512k"}]
             topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway}]
+            loadJob:
+              enabled: true
+              options: [-c, "640"]
+              thresholds: [--max-broken, "0"]
+              activeDeadlineSeconds: 3600
+              nodeSelector: {pool: load}
+              tolerations: [{key: load, operator: Exists, effect: NoSchedule}]
             """;
 
     static Stream<Arguments> renderings() throws IOException {
@@ -86,7 +93,8 @@ class ApiSchemasTest {
                 .anyMatch(n -> n.startsWith("Certificate/")).anyMatch(n -> n.startsWith("ServiceMonitor/"))
                 .anyMatch(n -> n.startsWith("PrometheusRule/")).anyMatch(n -> n.startsWith("HorizontalPodAutoscaler/"))
                 .anyMatch(n -> n.startsWith("PodDisruptionBudget/")).anyMatch(n -> n.startsWith("NetworkPolicy/"))
-                .anyMatch(n -> n.startsWith("ConfigMap/")).anyMatch(n -> n.startsWith("Pod/"));
+                .anyMatch(n -> n.startsWith("ConfigMap/")).anyMatch(n -> n.startsWith("Pod/"))
+                .anyMatch(n -> n.startsWith("Job/"));
     }
 
     @Test

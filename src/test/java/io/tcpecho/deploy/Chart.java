@@ -161,9 +161,9 @@ final class Chart {
             return deployment().at("/spec/template/spec/containers/0");
         }
 
-        /** The echo Service: the one that is not the management Service. */
+        /** The echo Service: the one that is neither the management Service nor the load Job's (each has a component). */
         ObjectNode echoService() {
-            return only("Service", o -> !isManagement(o));
+            return only("Service", o -> !o.at("/metadata/labels").has("app.kubernetes.io/component"));
         }
 
         ObjectNode managementService() {

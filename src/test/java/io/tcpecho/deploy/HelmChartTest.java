@@ -761,6 +761,11 @@ class HelmChartTest {
             "faults: {scenarios: {slow: {port: 7101, slicer: {delayMs: 1}}}}",
             "faults: {command: {timeoutSeconds: 0}}",
             "tls: {faultsBySni: 1}",
+            "loadJob: {workload: nosuch}",
+            "loadJob: {shards: 0}",
+            "loadJob: {target: lb.example.com}",
+            "loadJob: {options: [-c, 640]}",
+            "loadJob: {barrierPort: 0}",
     })
     void schemaRejectsWrongValues(String values) {
         assertThatThrownBy(() -> Chart.render(values)).hasMessageContaining("values don't meet the specifications of the schema");
@@ -786,7 +791,7 @@ class HelmChartTest {
         assertThat(matches(selector, r.deployment().at("/spec/template/metadata/labels"))).as("selects the pods").isTrue();
     }
 
-    private static boolean matches(JsonNode selector, JsonNode labels) {
+    static boolean matches(JsonNode selector, JsonNode labels) {
         return StreamSupport.stream(((Iterable<Map.Entry<String, JsonNode>>) selector::fields).spliterator(), false)
                 .allMatch(e -> e.getValue().asText().equals(labels.path(e.getKey()).asText(null)));
     }
@@ -808,7 +813,7 @@ class HelmChartTest {
         };
     }
 
-    private static List<String> texts(JsonNode array) {
+    static List<String> texts(JsonNode array) {
         List<String> texts = new ArrayList<>();
         array.forEach(n -> texts.add(n.asText()));
         return texts;

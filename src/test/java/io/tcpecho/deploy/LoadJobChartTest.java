@@ -1,0 +1,105 @@
+package io.tcpecho.deploy;
+
+import static io.tcpecho.deploy.HelmChartTest.matches;
+import static io.tcpecho.deploy.HelmChartTest.texts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.tcpecho.deploy.Chart.Rendering;
+
+/** The load client as an Indexed Job (loadJob): its pods, their command line, and what they must not be mistaken for. */
+class LoadJobChartTest {
+
+    private static final String TEN_SHARDS = """
+            loadJob:
+              enabled: true
+              shards: 10
+              workload: steady
+              target: "203.0.113.10:7"
+              options: [-c, "640", -d, 5m]
+              thresholds: [--max-broken, "0"]
+            """;
+
+    @Test
+    void tenShardsAreOneIndexedJobWhoseIndexZeroTheOthersReachThroughAHeadlessService() {
+        Rendering r = Chart.render(TEN_SHARDS);
+        ObjectNode job = r.get("Job", "tcp-echo-load-1");
+        assertThat(job.at("/spec/completionMode").asText()).isEqualTo("Indexed");
+        assertThat(job.at("/spec/completions").asInt()).isEqualTo(10);
+        assertThat(job.at("/spec/parallelism").asInt()).isEqualTo(10);
+        assertThat(job.at("/spec/backoffLimitPerIndex").isInt()).as("set, so that a failed index is not run again").isTrue();
+        assertThat(job.at("/spec/backoffLimitPerIndex").asInt()).isZero();
+        assertThat(job.at("/spec/template/spec/restartPolicy").asText()).as("what backoffLimitPerIndex needs").isEqualTo("Never");
+
+        ObjectNode service = r.get("Service", "tcp-echo-load");
+        assertThat(job.at("/spec/template/spec/subdomain").asText()).isEqualTo("tcp-echo-load");
+        assertThat(service.at("/spec/clusterIP").asText()).as("headless").isEqualTo("None");
+        assertThat(service.at("/spec/publishNotReadyAddresses").asBoolean()).isTrue();
+        assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(7070);
+        assertThat(matches(service.at("/spec/selector"), job.at("/spec/template/metadata/labels"))).as("selects the load pods")
+                .isTrue();
+
+        JsonNode container = job.at("/spec/template/spec/containers/0");
+        assertThat(container.has("command")).as("the image's entrypoint runs the jar").isFalse();
+        assertThat(texts(container.path("args"))).containsExactly("load", "steady", "--target", "203.0.113.10:7",
+                "--shard", "$(JOB_COMPLETION_INDEX)/10", "--barrier", "tcp-echo-load-1-0.tcp-echo-load:7070",
+                "--format", "json", "-c", "640", "-d", "5m", "--max-broken", "0");
+        assertThat(container.at("/env/0/name").asText()).isEqualTo("LOAD_SHARDS");
+        assertThat(container.at("/env/0/value").asText()).isEqualTo("10");
+        assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(7070);
+        assertThat(container.path("image").asText()).isEqualTo(r.container().path("image").asText());
+    }
+
+    @Test
+    void theEchoServiceAndItsBudgetNeverSelectTheLoadPods() {
+        Rendering r = Chart.render(TEN_SHARDS);
+        JsonNode loadPod = r.get("Job", "tcp-echo-load-1").at("/spec/template/metadata/labels");
+        assertThat(matches(r.echoService().at("/spec/selector"), loadPod)).isFalse();
+        assertThat(matches(r.get("PodDisruptionBudget", "tcp-echo").at("/spec/selector/matchLabels"), loadPod)).isFalse();
+        assertThat(matches(r.get("Service", "tcp-echo-load").at("/spec/selector"),
+                r.deployment().at("/spec/template/metadata/labels"))).as("nor the barrier's Service the echo pods").isFalse();
+    }
+
+    @Test
+    void byDefaultTheShardsLoadTheReleasesOwnServiceSpreadOverNodes() {
+        Rendering r = Chart.render("{loadJob: {enabled: true}, service: {port: 7777}}");
+        JsonNode spec = r.get("Job", "tcp-echo-load-1").at("/spec/template/spec");
+        assertThat(texts(spec.at("/containers/0/args"))).containsSequence("--target", "tcp-echo.echo.svc:7777")
+                .containsSequence("--shard", "$(JOB_COMPLETION_INDEX)/2");
+        JsonNode spread = spec.at("/topologySpreadConstraints/0");
+        assertThat(spread.path("topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+        assertThat(spread.at("/labelSelector/matchLabels/batch.kubernetes.io~1job-name").asText()).isEqualTo("tcp-echo-load-1");
+
+        JsonNode own = Chart.render("""
+                loadJob:
+                  enabled: true
+                  topologySpreadConstraints:
+                    - {maxSkew: 2, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule,
+                       labelSelector: {matchLabels: {pool: load}}}
+                """).get("Job", "tcp-echo-load-1").at("/spec/template/spec/topologySpreadConstraints/0/labelSelector");
+        assertThat(own.at("/matchLabels/pool").asText()).as("a constraint's own selector is kept").isEqualTo("load");
+        assertThat(own.at("/matchLabels").size()).isEqualTo(1);
+    }
+
+    @Test
+    void theLoadPodsAreAsLockedDownAsTheEchoPods() {
+        Rendering r = Chart.render(TEN_SHARDS);
+        JsonNode spec = r.get("Job", "tcp-echo-load-1").at("/spec/template/spec");
+        JsonNode echo = r.deployment().at("/spec/template/spec");
+        assertThat(spec.path("securityContext")).isEqualTo(echo.path("securityContext"));
+        assertThat(spec.at("/containers/0/securityContext")).isEqualTo(echo.at("/containers/0/securityContext"));
+        assertThat(spec.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+        assertThat(spec.at("/containers/0/volumeMounts/0/mountPath").asText()).as("a writable /tmp").isEqualTo("/tmp");
+        assertThat(spec.at("/volumes/0/emptyDir").isObject()).isTrue();
+        assertThat(spec.at("/containers/0/resources/limits/memory").asText()).isEqualTo("1Gi");
+    }
+
+    @Test
+    void offByDefault() {
+        assertThat(Chart.render("").ofKind("Job")).isEmpty();
+    }
+}
