@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.nio.file.Path;
 
 import picocli.CommandLine.Mixin;
@@ -32,6 +33,11 @@ abstract class MeasuredWorkload extends Workload {
             shard = shardOptions.resolve(spec);
         }
         return shard;
+    }
+
+    @Override
+    final void awaitStart() throws BarrierException, IOException, InterruptedException {
+        shardOptions.awaitStart(shard(), line -> spec.commandLine().getErr().println("load: " + line));
     }
 
     /** Stops the command line unless each shard gets at least one of the {@code total} that {@code option} says. */

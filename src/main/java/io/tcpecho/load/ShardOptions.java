@@ -1,6 +1,9 @@
 package io.tcpecho.load;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +28,28 @@ final class ShardOptions {
     @Option(names = "--shards", paramLabel = "N",
             description = "The number of shards, the index from " + INDEX_VARIABLE + " (default: " + COUNT_VARIABLE + ").")
     Integer shards;
+
+    @Option(names = "--barrier", paramLabel = "HOST:PORT", converter = BarrierAddress.Converter.class,
+            description = "Start at one instant with the other shards: index 0 listens on PORT until every shard has "
+                    + "checked in, the others check in at HOST:PORT (in an Indexed Job, <job>-0.<headless service>).")
+    BarrierAddress barrier;
+
+    @Option(names = "--barrier-timeout", paramLabel = "DURATION", defaultValue = "120s",
+            converter = LoadConverters.DurationConverter.class,
+            description = "How long a shard waits at the barrier for the others (default: ${DEFAULT-VALUE}).")
+    long barrierTimeoutNanos;
+
+    /**
+     * With {@code --barrier}, waits there until every shard of the run has checked in and returns at the instant they all
+     * start; without, returns at once.
+     *
+     * @param log where a line goes while the shard waits for the others
+     */
+    void awaitStart(Shard shard, Consumer<String> log) throws BarrierException, IOException, InterruptedException {
+        if (barrier != null) {
+            StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
+        }
+    }
 
     /** The shard this run is, from the options or else the environment; a usage error names what is wrong. */
     Shard resolve(CommandSpec spec) {

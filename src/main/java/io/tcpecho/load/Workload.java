@@ -1,5 +1,6 @@
 package io.tcpecho.load;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 import io.tcpecho.load.LoadOptions.Common;
@@ -21,6 +22,10 @@ abstract class Workload implements Callable<Integer> {
     abstract RunReport report(LoadRun run) throws InterruptedException;
 
     void validate() {
+    }
+
+    /** Runs just before the workload starts: a shard waits here for the others ({@code --barrier}). */
+    void awaitStart() throws BarrierException, IOException, InterruptedException {
     }
 
     /** Whether the workload ends a connection that meets an expected fault as a success (--expect). */
@@ -48,6 +53,12 @@ abstract class Workload implements Callable<Integer> {
         String tlsProblem = common.tls.prepare();
         if (tlsProblem != null) {
             throw new ParameterException(spec.commandLine(), tlsProblem);
+        }
+        try {
+            awaitStart();
+        } catch (BarrierException e) {
+            spec.commandLine().getErr().println("load: FAILED: " + e.getMessage());
+            return LoadCli.EXIT_FAILED;
         }
         RunReport result;
         try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos, common.tls,

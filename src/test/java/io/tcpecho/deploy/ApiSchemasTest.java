@@ -58,7 +58,6 @@ class ApiSchemasTest {
             loadJob:
               enabled: true
               options: [-c, "640"]
-              thresholds: [--max-broken, "0"]
               activeDeadlineSeconds: 3600
               nodeSelector: {pool: load}
               tolerations: [{key: load, operator: Exists, effect: NoSchedule}]

@@ -762,6 +762,7 @@ class HelmChartTest {
             "faults: {command: {timeoutSeconds: 0}}",
             "tls: {faultsBySni: 1}",
             "loadJob: {workload: nosuch}",
+            "loadJob: {workload: steady}",
             "loadJob: {shards: 0}",
             "loadJob: {target: lb.example.com}",
             "loadJob: {options: [-c, 640]}",

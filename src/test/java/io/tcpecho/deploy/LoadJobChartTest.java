@@ -18,10 +18,9 @@ class LoadJobChartTest {
             loadJob:
               enabled: true
               shards: 10
-              workload: steady
+              workload: pingpong
               target: "203.0.113.10:7"
               options: [-c, "640", -d, 5m]
-              thresholds: [--max-broken, "0"]
             """;
 
     @Test
@@ -45,9 +44,9 @@ class LoadJobChartTest {
 
         JsonNode container = job.at("/spec/template/spec/containers/0");
         assertThat(container.has("command")).as("the image's entrypoint runs the jar").isFalse();
-        assertThat(texts(container.path("args"))).containsExactly("load", "steady", "--target", "203.0.113.10:7",
+        assertThat(texts(container.path("args"))).containsExactly("load", "pingpong", "--target", "203.0.113.10:7",
                 "--shard", "$(JOB_COMPLETION_INDEX)/10", "--barrier", "tcp-echo-load-1-0.tcp-echo-load:7070",
-                "--format", "json", "-c", "640", "-d", "5m", "--max-broken", "0");
+                "--format", "json", "-c", "640", "-d", "5m");
         assertThat(container.at("/env/0/name").asText()).isEqualTo("LOAD_SHARDS");
         assertThat(container.at("/env/0/value").asText()).isEqualTo("10");
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(7070);

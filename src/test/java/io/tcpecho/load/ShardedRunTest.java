@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -25,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.tcpecho.load.BrokenEchoServer.Fault;
 import io.tcpecho.testing.LoadClient;
 import io.tcpecho.testing.LoadClient.Outcome;
+import io.tcpecho.testing.ServerProcess;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -83,11 +87,24 @@ class ShardedRunTest {
                 .isEqualTo(shards.stream().mapToLong(shard -> shard.getJsonObject("latencyMicros").getLong("count")).sum());
         assertThat(merged.getJsonObject("shards").getInteger("given")).isEqualTo(SHARDS);
         assertThat(merged.getJsonObject("shards").getJsonArray("missing")).isEmpty();
+        System.out.printf("%s: %d shards started through the barrier %.1f ms apart%n", workload, SHARDS,
+                merged.getJsonObject("shards").getDouble("startSkewMillis"));
         assertThat(merged.getJsonObject("parameters").getValue("connections")).isEqualTo(connections);
         if (workload.equals("flood")) {
             assertThat(merged.getJsonObject("parameters").getLong(LoadResult.BYTES_SENT_WHILE_FLOODING)).isEqualTo(
                     shards.stream().mapToLong(s -> s.getJsonObject("parameters").getLong(LoadResult.BYTES_SENT_WHILE_FLOODING))
                             .sum());
+        }
+    }
+
+    @Test
+    void aShardWhoseOthersNeverComeFailsNamingThemAndSendsNothing() throws Exception {
+        try (BrokenEchoServer server = new BrokenEchoServer(Fault.NONE)) {
+            Outcome outcome = run(server, "bulk", List.of("-c", "3", "-s", "1KiB"), "--shard", "0/3", "--barrier",
+                    "127.0.0.1:" + ServerProcess.freePort(), "--barrier-timeout", "1s");
+            assertThat(outcome.exit()).as(outcome.err()).isEqualTo(1);
+            assertThat(outcome.err()).contains("load: FAILED: index 0 waited 1s; shards 1, 2 never checked in");
+            assertThat(server.openings()).as("no connection before the start").isEmpty();
         }
     }
 
@@ -160,14 +177,23 @@ class ShardedRunTest {
         assertThat(outcome.err()).startsWith(line + " (see 'load ");
     }
 
-    private List<JsonObject> runShards(BrokenEchoServer server, String workload, List<String> options) {
-        List<CompletableFuture<Outcome>> running = IntStream.range(0, SHARDS)
-                .mapToObj(index -> CompletableFuture.supplyAsync(() -> run(server, workload, options, "--shard",
-                        index + "/" + SHARDS, "--json", dir.resolve("shard-" + index + ".json").toString())))
-                .toList();
+    /** The shards, each on a thread of its own, start together through the barrier ({@code --barrier}), as in a Job. */
+    private List<JsonObject> runShards(BrokenEchoServer server, String workload, List<String> options) throws Exception {
+        String barrier = "127.0.0.1:" + ServerProcess.freePort();
+        ExecutorService threads = Executors.newFixedThreadPool(SHARDS);
+        List<Future<Outcome>> running;
+        try {
+            running = threads.invokeAll(IntStream.range(0, SHARDS)
+                    .<Callable<Outcome>>mapToObj(index -> () -> run(server, workload, options, "--shard",
+                            index + "/" + SHARDS, "--barrier", barrier, "--json",
+                            dir.resolve("shard-" + index + ".json").toString()))
+                    .toList());
+        } finally {
+            threads.shutdown();
+        }
         List<JsonObject> reports = new ArrayList<>();
-        for (CompletableFuture<Outcome> shard : running) {
-            Outcome outcome = shard.join();
+        for (Future<Outcome> shard : running) {
+            Outcome outcome = shard.get();
             assertThat(outcome.exit()).as(outcome.out() + outcome.err()).isZero();
         }
         for (File file : shardFiles()) {
