@@ -49,6 +49,7 @@ import io.tcpecho.deploy.Chart.Rendering;
 import io.tcpecho.testing.Commands;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.Http;
+import io.tcpecho.testing.LoadClient;
 import io.tcpecho.testing.ServerProcess;
 import io.tcpecho.testing.TestCertificates;
 import io.vertx.core.json.JsonObject;
@@ -62,6 +63,8 @@ import io.vertx.core.json.JsonObject;
  * <li>the chart's rendered Deployment runs with {@code podman kube play --network=host} on free loopback ports;</li>
  * <li>through it: echo with half-close, the whoami, UDP and TLS echo listeners (TLS with a kubernetes.io/tls Secret
  * that podman mounts), /q/health/ready, /q/metrics, and the chart's helm test pod;</li>
+ * <li>the chart's load Job, as three pods of its template ({@link IndexedJobPods}), loads the echo pod: the shards start
+ * through index 0's barrier and their logs merge into one report of the whole run;</li>
  * <li>the pod is stopped with the Deployment's grace period: readiness goes DOWN, the listener closes, the
  * connection in progress completes, and the JVM exits with status 0 (not killed).</li>
  * </ol>
@@ -283,6 +286,76 @@ class ContainerImageIT {
     }
 
     @Test
+    @Order(5)
+    void theChartsLoadJobRunsAsThreeIndexedPodsWhoseLogsMergeIntoOneReport() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
+        ObjectNode job = Chart.render("""
+                fullnameOverride: %s
+                image: {repository: %s, tag: %s, pullPolicy: Never}
+                loadJob:
+                  enabled: true
+                  shards: 3
+                  workload: bulk
+                  target: "%s:%d"
+                  options: [-c, "6", -s, 256KiB, --progress, "0"]
+                  barrierPort: %d
+                """.formatted(NAME, TestImage.REPOSITORY, TestImage.TAG, HOST, echoPort, ServerProcess.freePort()))
+                .get("Job", NAME + "-load-1");
+        Path pods = IndexedJobPods.write(job, WORK);
+        List<String> containers = IndexedJobPods.containers(job);
+        try {
+            Commands.podman("kube", "play", "--network=host", pods.toString()).orFail("podman kube play (load Job)");
+            List<Path> logs = new ArrayList<>();
+            for (String shard : containers) {
+                String exit = Commands.podman("wait", shard).orFail("podman wait").output().trim();
+                Path log = Files.writeString(WORK.resolve(shard + ".log"), Commands.podman("logs", shard).output());
+                assertThat(exit).as("exit status of %s; log:%n%s", shard, Files.readString(log)).isEqualTo("0");
+                logs.add(log);
+            }
+            JsonNode state = Chart.YAML.readTree(Commands.podman("container", "inspect", containers.get(0)).output()).get(0);
+            assertThat(state.at("/HostConfig/ReadonlyRootfs").asBoolean()).as("read-only root filesystem").isTrue();
+            assertThat(state.at("/Config/User").asText()).startsWith("185");
+
+            // What `kubectl logs ... | load merge --expect-shards 3 -` reads: the pods' whole logs, reports among them.
+            List<String> merge = new ArrayList<>(List.of("merge", "--expect-shards", "3", "--format", "json"));
+            logs.forEach(log -> merge.add(log.toString()));
+            LoadClient.Outcome merged = LoadClient.run(merge.toArray(String[]::new));
+            assertThat(merged.exit()).as(merged.out() + merged.err()).isZero();
+            JsonObject run = new JsonObject(merged.out().strip());
+            JsonObject shards = run.getJsonObject("shards");
+            assertThat(shards.getInteger("expected")).isEqualTo(3);
+            assertThat(shards.getInteger("given")).isEqualTo(3);
+            assertThat(shards.getJsonArray("missing")).isEmpty();
+            assertThat(shards.getJsonArray("failed")).isEmpty();
+            assertThat(shards.getDouble("startSkewMillis")).as("start skew").isNotNull().isNotNegative();
+            System.out.printf("load Job: 3 pods started through index 0's barrier %.1f ms apart%n",
+                    shards.getDouble("startSkewMillis"));
+
+            List<JsonObject> reports = new ArrayList<>();
+            for (Path log : logs) {
+                reports.add(shardReport(log));
+            }
+            for (int index = 0; index < reports.size(); index++) {
+                assertThat(reports.get(index).getJsonObject("shard"))
+                        .isEqualTo(new JsonObject().put("index", index).put("count", 3));
+            }
+            for (String count : List.of("connections", "bytesSent", "bytesEchoed", "errors")) {
+                assertThat(run.getLong(count)).as(count)
+                        .isEqualTo(reports.stream().mapToLong(report -> report.getLong(count)).sum());
+            }
+            assertThat(reports).as("each shard's share of -c 6").allSatisfy(report ->
+                    assertThat(report.getLong("connections")).isEqualTo(2));
+            assertThat(run.getJsonObject("parameters").getValue("connections")).isEqualTo(6);
+            assertThat(run.getLong("connections")).as("the whole run's -c 6").isEqualTo(6);
+            assertThat(run.getLong("bytesEchoed")).as("the whole run's 6 x 256 KiB").isEqualTo(6 * 256 * 1024);
+            assertThat(run.getLong("errors")).isZero();
+            assertThat(run.getString("target")).isEqualTo(HOST + ":" + echoPort);
+        } finally {
+            Commands.podman("kube", "down", pods.toString());
+        }
+    }
+
+    @Test
     @Order(6)
     void stoppingThePodDrainsTheConnectionInProgressAndExitsCleanly() throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> httpStatus("/q/health/ready") == 200);
@@ -368,6 +441,13 @@ class ContainerImageIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The one JSON report among a load pod's log lines. */
+    static JsonObject shardReport(Path log) throws IOException {
+        List<String> reports = Files.readAllLines(log).stream().filter(line -> line.startsWith("{")).toList();
+        assertThat(reports).as("the shard's JSON report in %s", log).hasSize(1);
+        return new JsonObject(reports.get(0));
     }
 
     /** The name podman gave the application container of the pod that {@code podman kube play} made of a Deployment. */
