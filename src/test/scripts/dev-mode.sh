@@ -49,7 +49,9 @@ for p in $port $management_port; do
 done
 
 # echo_once PORT TEXT: what the echo service on PORT answers to TEXT followed by a half-close.
-echo_once() { printf '%s' "$2" | timeout 10 nc -N 127.0.0.1 "$1" 2>/dev/null || true; }
+# A connection that triggers a reload is held until the restarted application takes it: on a machine busy with other
+# tests the restart alone took over 10 s, so the bound is a minute (it only catches an answer that never comes).
+echo_once() { printf '%s' "$2" | timeout 60 nc -N 127.0.0.1 "$1" 2>/dev/null || true; }
 
 # metric NAME: the value of an unlabelled metric on the management port.
 metric() { curl -s "localhost:$management_port/q/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
