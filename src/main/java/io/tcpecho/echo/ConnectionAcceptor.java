@@ -40,9 +40,10 @@ public class ConnectionAcceptor implements Handler<NetSocket> {
     private volatile Map<String, Listener> listeners = Map.of();
 
     ConnectionAcceptor(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry, MemoryBudget budget,
-            PodIdentity pod, TlsListener tls, FaultMetrics faultMetrics, FaultRefusals refusals) {
+            PodIdentity pod, TlsListener tls, FaultMetrics faultMetrics, FaultRefusals refusals, EventLoopProgress progress) {
         Optional<AccessLog> accessLog = config.accessLog() ? Optional.of(new AccessLog(pod)) : Optional.empty();
-        this.services = new ConnectionServices(config, metrics, registry, budget, accessLog, tls, faultMetrics, refusals);
+        this.services = new ConnectionServices(config, metrics, registry, budget, accessLog, tls, faultMetrics, refusals,
+                progress);
     }
 
     /** The listeners whose connections come here. */

@@ -10,8 +10,9 @@ import io.tcpecho.tls.TlsListener;
 
 /**
  * What every connection of the server shares: its settings, meters, registry, memory budget, access log, the TLS
- * listener that counts what goes wrong in TLS, and the faults' meters and refusals.
+ * listener that counts what goes wrong in TLS, the faults' meters and refusals, and the event loops' progress.
  */
 record ConnectionServices(EchoConfig config, EchoMetrics metrics, ConnectionRegistry registry, MemoryBudget budget,
-        Optional<AccessLog> accessLog, TlsListener tls, FaultMetrics faultMetrics, FaultRefusals refusals) {
+        Optional<AccessLog> accessLog, TlsListener tls, FaultMetrics faultMetrics, FaultRefusals refusals,
+        EventLoopProgress progress) {
 }

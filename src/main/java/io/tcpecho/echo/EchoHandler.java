@@ -86,6 +86,8 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     private ChannelHandlerContext ctx;
     private Channel channel;
     private ReadThrottle throttle;
+    /** Its event loop's progress, which liveness reads to tell a loop busy with many connections from a blocked one. */
+    private EventLoopProgress.Counter progress = EventLoopProgress.Counter.NONE;
     private Input input = Input.OPEN;
     private Output output = Output.OPEN;
     /**
@@ -121,6 +123,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         // The channel's own close future also reports a close that came first.
         channel.closeFuture().addListener(closed -> closedSoon());
         throttle = new ReadThrottle(channel, services.budget(), services.metrics(), () -> queued, this::readIfAllowed);
+        progress = services.progress().counterOf(channel.eventLoop());
         if (refused != null) {
             abort(refused);
             return;
@@ -188,6 +191,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
     /** The echo of a read goes out at its end, in one flush, as Vert.x's own writes did. */
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        progress.advance();
         context.flush();
     }
 
@@ -219,6 +223,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
             queued -= memory;
             services.budget().release(memory);
             if (write.isSuccess()) {
+                progress.advance();
                 account.sent(bytes);
                 if (throttle.waitingForMemory()) {
                     readIfAllowed();

@@ -56,7 +56,7 @@ final class EmbeddedEchoServer implements AutoCloseable {
         // No TLS listener: it cannot be built without Quarkus' TLS registry, and only TLS connections use it (the Quarkus
         // TLS tests cover those). No access log either: it is off unless configured, and only logs.
         services = new ConnectionServices(config, new EchoMetrics(meters, registry, budget), registry, budget,
-                Optional.empty(), null, faultMetrics, new FaultRefusals(faultMetrics));
+                Optional.empty(), null, faultMetrics, new FaultRefusals(faultMetrics), new EventLoopProgress(List.of()));
     }
 
     /** A connection to the plain echo port. */
