@@ -7,6 +7,7 @@
 #   bench/run.sh --rounds 3 --out /tmp/results.md --server-jvm "-XX:+UseParallelGC" --server-env "ECHO_INSTANCES=2"
 #   bench/run.sh --client c     # bulk, ping-pong and churn driven by the C client (bench/client/loadc.c)
 #   bench/run.sh --client both  # as c, plus "Load client against C": the Java and the C client against the C echo
+#   bench/run.sh --client-jvm "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"   # the Java client's JVM flags
 #   bench/run.sh --before /tmp/old/quarkus-app --before-label e7d4166 --servers before --workloads pingpong,bulk16,churn
 #                               # an A/B of a change: ours against an earlier build only, on the workloads named
 #

@@ -2,14 +2,15 @@
 // with gcc -O2; Bench runs it with --client c or both), so that a server can be loaded beyond what one JVM drives
 // and the Java client itself compared with what C drives. Not part of tcp-echo.
 //
-//	loadc bulk -c 16 -s 64MiB [--chunk 64KiB] --target 127.0.0.1:7007
+//	loadc bulk -c 16 -s 64MiB [--chunk 64KiB] [-w 1s] --target 127.0.0.1:7007
 //	loadc pingpong -c 64 -m 64 -d 8s -w 2s --target 127.0.0.1:7007
 //	loadc churn -c 16 -m 64 -d 8s -w 2s --target 127.0.0.1:7007
 //
 // The workloads are the Java client's of the same name (docs/load-client.md), as the benchmark runs them:
 //   bulk      N connections each stream S bytes full duplex in writes of CHUNK, half-close, and expect the whole
-//             echo and the server's FIN; MiB/s echoed from the first connect to the last connection's end, and each
-//             connection's time to get its stream back.
+//             echo and the server's FIN; MiB/s echoed from the first connect (or with -w, the bytes echoed after
+//             the warm-up, from its end) to the last connection's end, and each connection's time to get its stream
+//             back.
 //   pingpong  N connections, each with one message of M bytes in flight; after the warm-up, messages per second and
 //             round trips for the duration; then each half-closes and expects the server's FIN.
 //   churn     N slots, each in a loop: connect, send M bytes, half-close, read the echo and the server's FIN, close;
@@ -77,6 +78,7 @@ static struct {
 static unsigned char *block;
 static _Atomic int phase = WARMUP;
 static _Atomic int failed;
+static _Atomic long workers_done;
 static pthread_mutex_t failure_lock = PTHREAD_MUTEX_INITIALIZER;
 static char failure[512];
 
@@ -109,8 +111,9 @@ struct worker {
     long active;
     uint64_t next_id;
     uint64_t bytes_sent;
-    uint64_t bytes_echoed;
-    // Counted in the measured interval (ping-pong and churn) or over the whole run (bulk).
+    // Read by the main thread at the end of bulk's warm-up, hence atomic (relaxed: a count, not a handshake).
+    _Atomic uint64_t bytes_echoed;
+    // Counted in the measured interval of ping-pong and churn (bulk's bytes are bytes_echoed after its warm-up).
     uint64_t window_messages;
     uint64_t window_bytes;
     uint64_t window_connections;
@@ -200,7 +203,8 @@ static void parse(int argc, char **argv) {
     options.size = 32u << 20;
     options.chunk = 64u << 10;
     options.message = 64;
-    options.warmup_nanos = 2000000000u;
+    // Bulk measures from the first connect unless asked to warm up.
+    options.warmup_nanos = options.workload == BULK ? 0 : 2000000000u;
     options.duration_nanos = 10000000000u;
     options.threads = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 2; i < argc; i++) {
@@ -467,7 +471,6 @@ static void ended(struct worker *w, struct connection *c) {
     }
     if (options.workload == BULK) {
         record(&w->latency, now_nanos() - c->since);
-        w->window_bytes += c->received;
     } else if (options.workload == CHURN && measuring()) {
         record(&w->latency, now_nanos() - c->since);
         w->window_messages++;
@@ -508,7 +511,7 @@ static int receive(struct worker *w, struct connection *c) {
             return 0;
         }
         c->received += (uint64_t) n;
-        w->bytes_echoed += (uint64_t) n;
+        atomic_fetch_add_explicit(&w->bytes_echoed, (uint64_t) n, memory_order_relaxed);
         if (options.workload == PINGPONG && c->received == c->goal && !c->half_closed) {
             if (measuring()) {
                 record(&w->latency, now_nanos() - c->since);
@@ -576,6 +579,7 @@ static void *work(void *argument) {
             progress(w, events[i].data.ptr);
         }
     }
+    atomic_fetch_add(&workers_done, 1);
     return NULL;
 }
 
@@ -603,12 +607,21 @@ static void json_string(const char *text) {
     putchar('"');
 }
 
-static void report(double seconds, const struct worker *workers) {
+// The bytes echoed so far, on every thread.
+static uint64_t echoed_so_far(struct worker *workers) {
+    uint64_t echoed = 0;
+    for (long i = 0; i < options.threads; i++) {
+        echoed += atomic_load_explicit(&workers[i].bytes_echoed, memory_order_relaxed);
+    }
+    return echoed;
+}
+
+// bulk_warmup_echoed: what bulk's warm-up echoed, which its throughput does not count.
+static void report(double seconds, struct worker *workers, uint64_t bulk_warmup_echoed) {
     static struct histogram latency;
-    uint64_t sent = 0, echoed = 0, messages = 0, bytes = 0, connections = 0;
+    uint64_t sent = 0, echoed = echoed_so_far(workers), messages = 0, bytes = 0, connections = 0;
     for (long i = 0; i < options.threads; i++) {
         sent += workers[i].bytes_sent;
-        echoed += workers[i].bytes_echoed;
         messages += workers[i].window_messages;
         bytes += workers[i].window_bytes;
         connections += workers[i].window_connections;
@@ -626,7 +639,9 @@ static void report(double seconds, const struct worker *workers) {
     }
     printf(",\"parameters\":{\"connections\":%ld", options.connections);
     if (options.workload == BULK) {
-        printf(",\"size\":%" PRIu64 ",\"chunk\":%" PRIu64 ",\"halfClose\":true", options.size, options.chunk);
+        printf(",\"size\":%" PRIu64 ",\"chunk\":%" PRIu64 ",\"halfClose\":true,\"warmupSeconds\":%.3f", options.size,
+                options.chunk, (double) options.warmup_nanos / 1e9);
+        bytes = echoed - bulk_warmup_echoed;
     } else {
         printf(",\"messageSize\":%" PRIu64 ",\"durationSeconds\":%.3f,\"warmupSeconds\":%.3f", options.message,
                 (double) options.duration_nanos / 1e9, (double) options.warmup_nanos / 1e9);
@@ -665,8 +680,18 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
-    uint64_t window_begin = begin, window_end;
+    uint64_t window_begin = begin, window_end, bulk_warmup_echoed = 0;
     if (options.workload == BULK) {
+        if (options.warmup_nanos > 0) {
+            pause_for(options.warmup_nanos);
+            if (atomic_load(&workers_done) == options.threads) {
+                fail("every stream was echoed within the warm-up, which leaves nothing to measure: stream more (-s) or "
+                        "warm up less (-w)");
+            }
+            // The measured interval begins here: the bytes echoed so far and this instant, read together.
+            bulk_warmup_echoed = echoed_so_far(workers);
+            window_begin = now_nanos();
+        }
         for (long i = 0; i < options.threads; i++) {
             pthread_join(threads[i], NULL);
         }
@@ -682,6 +707,6 @@ int main(int argc, char **argv) {
             pthread_join(threads[i], NULL);
         }
     }
-    report((double) (window_end - window_begin) / 1e9, workers);
+    report((double) (window_end - window_begin) / 1e9, workers, bulk_warmup_echoed);
     return atomic_load(&failed) ? 1 : 0;
 }

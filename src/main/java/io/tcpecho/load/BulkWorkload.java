@@ -5,8 +5,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code bulk}: N connections each stream S bytes full duplex (sending while the echo comes back), then
  * optionally half-close and expect the rest of the echo and the server's EOF. Throughput is the echoed bytes
- * per second from the first connect to the last connection's end; the latency is each connection's time to
- * get its whole stream back.
+ * per second from the first connect to the last connection's end, or with a warm-up, the bytes echoed after it
+ * per second from its end to the last connection's end: a JVM client compiles its hot path in its first second or
+ * so, on the same CPUs, which a short run would otherwise count. The latency is each connection's time to get its
+ * whole stream back.
  */
 final class BulkWorkload {
 
@@ -14,15 +16,26 @@ final class BulkWorkload {
     }
 
     static LoadResult run(LoadRun run, LoadResult result, Shard.Connections connections, long size, int chunk,
-            boolean halfClose) throws InterruptedException {
+            boolean halfClose, long warmupNanos) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(connections.count());
         long begin = System.nanoTime();
         for (int i = 0; i < connections.count(); i++) {
             run.connect(connections.id(i), new Stream(run, size, chunk, halfClose, done));
         }
+        long echoedInWarmup = 0;
+        if (warmupNanos > 0) {
+            if (run.await(done, warmupNanos)) {
+                run.fail("every stream was echoed within the warm-up, which leaves nothing to measure: stream more "
+                        + "(--size) or warm up less (--warmup)");
+            }
+            // The measured interval begins here: the bytes echoed so far and this instant, read together.
+            echoedInWarmup = run.bytesReceived.sum();
+            begin = System.nanoTime();
+        }
         run.await(done, 0);
         long elapsed = System.nanoTime() - begin;
-        return result.measured(run, begin, elapsed, run.takeLatencies());
+        return result.measured(run, begin, elapsed, run.takeLatencies()).window(run.messages.sum(),
+                run.bytesReceived.sum() - echoedInWarmup, run.connectionsDone.sum());
     }
 
     /** One connection's stream: as much as its queue takes at a time, in writes of {@code chunk}. */

@@ -41,6 +41,11 @@ final class LoadCommands {
                 description = "Bytes per write (default: ${DEFAULT-VALUE}).")
         long chunk;
 
+        @Option(names = { "-w", "--warmup" }, paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+                description = "Streaming not measured at the start: throughput counts the bytes echoed after it, from its "
+                        + "end (default: ${DEFAULT-VALUE}; the streams must outlast it).")
+        long warmupNanos;
+
         @Mixin
         HalfClose end;
 
@@ -56,9 +61,10 @@ final class LoadCommands {
         LoadResult execute(LoadRun run, LoadResult result) throws InterruptedException {
             boolean halfClose = end.halfClose(run);
             result.parameter("connections", connections).parameter("size", size).parameter("chunk", chunk)
-                    .parameter("halfClose", halfClose).latencyOf("time to echo a connection's whole stream");
+                    .parameter("halfClose", halfClose).parameter("warmupSeconds", warmupNanos / 1e9)
+                    .latencyOf("time to echo a connection's whole stream");
             return BulkWorkload.run(run, result, shard().connections(connections), size, (int) Math.min(chunk, 1 << 30),
-                    halfClose);
+                    halfClose, warmupNanos);
         }
     }
 

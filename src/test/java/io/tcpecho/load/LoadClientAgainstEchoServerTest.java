@@ -2,6 +2,9 @@ package io.tcpecho.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tcpecho.echo.EchoServer;
 import io.tcpecho.testing.LoadClient;
 import io.tcpecho.testing.LoadClient.Outcome;
+import io.vertx.core.json.JsonObject;
 
 /** Every workload verifies cleanly against the real echo server. */
 @QuarkusTest
@@ -40,6 +44,35 @@ class LoadClientAgainstEchoServerTest {
     @Test
     void bulkWithoutHalfClose() {
         passes("bulk", "-c", "2", "-s", "1MiB", "--no-half-close");
+    }
+
+    /**
+     * With a warm-up, bulk counts what follows it: fewer bytes than the streams' whole, every one of them verified, over
+     * a window that opens when the warm-up ends.
+     */
+    @Test
+    void bulkWithWarmupMeasuresWhatFollowsIt() {
+        Outcome outcome = load("bulk", "-c", "2", "-s", "256MiB", "-w", "100ms", "--format", "json");
+        assertThat(outcome.exit()).as(outcome.out() + outcome.err()).isZero();
+        JsonObject report = new JsonObject(outcome.out().strip());
+
+        assertThat(report.getBoolean("ok")).isTrue();
+        assertThat(report.getJsonObject("parameters").getDouble("warmupSeconds")).isEqualTo(0.1);
+        assertThat(report.getLong("bytesSent")).isEqualTo(512L << 20);
+        assertThat(report.getLong("bytesEchoed")).isPositive().isLessThan(512L << 20);
+        Instant started = Instant.parse(report.getString("startedAt"));
+        Instant windowStart = Instant.parse(report.getJsonObject("window").getString("start"));
+        assertThat(Duration.between(started, windowStart)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+        assertThat(report.getLong("connections")).isEqualTo(2);
+    }
+
+    @Test
+    void bulkThatEndsWithinItsWarmupFailsSayingSo() {
+        Outcome outcome = load("bulk", "-c", "2", "-s", "64KiB", "-w", "2s");
+
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.out()).contains("FAILED: every stream was echoed within the warm-up, which leaves nothing "
+                + "to measure: stream more (--size) or warm up less (--warmup)");
     }
 
     @Test
