@@ -6,7 +6,6 @@ import java.time.Instant;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
-import org.HdrHistogram.Recorder;
 
 /**
  * The run's latencies cut into intervals: every second, and whenever the workload takes its measured latencies, what
@@ -23,7 +22,7 @@ final class LatencyIntervals implements AutoCloseable {
     static final String COOLDOWN = "cooldown";
     private static final long TICK_MILLIS = 1000;
 
-    private final Recorder recorder;
+    private final LatencyRecorder recorder;
     private final Thread ticker;
     private HistogramLogWriter log;
     private String series;
@@ -35,7 +34,7 @@ final class LatencyIntervals implements AutoCloseable {
         WARMUP, MEASURED, COOLDOWN
     }
 
-    LatencyIntervals(Recorder recorder) {
+    LatencyIntervals(LatencyRecorder recorder) {
         this.recorder = recorder;
         ticker = new Thread(this::tick, "load-latency-intervals");
         ticker.setDaemon(true);

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -39,7 +38,7 @@ final class LoadRun implements AutoCloseable {
     final LongAdder messages = new LongAdder();
     final LongAdder connectionsDone = new LongAdder();
     final LongAdder errors = new LongAdder();
-    final Recorder latency = new Recorder(3);
+    final LatencyRecorder latency = new LatencyRecorder();
     /** {@link #latency} cut into intervals, from which the workload takes its measured latencies. */
     final LatencyIntervals latencies = new LatencyIntervals(latency);
     /** When the run started, on the wall clock and on {@link System#nanoTime()}'s. */
