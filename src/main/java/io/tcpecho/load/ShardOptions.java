@@ -44,11 +44,11 @@ final class ShardOptions {
      * start; without, returns at once.
      *
      * @param log where a line goes while the shard waits for the others
+     * @return the start the shards agreed on; null without a barrier
      */
-    void awaitStart(Shard shard, Consumer<String> log) throws BarrierException, IOException, InterruptedException {
-        if (barrier != null) {
-            StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
-        }
+    BarrierStart awaitStart(Shard shard, Consumer<String> log) throws BarrierException, IOException, InterruptedException {
+        return barrier == null ? null
+                : StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
     }
 
     /** The shard this run is, from the options or else the environment; a usage error names what is wrong. */
