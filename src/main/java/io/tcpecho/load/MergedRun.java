@@ -35,6 +35,8 @@ final class MergedRun implements RunReport {
     private final List<JsonObject> timeline;
     /** The merged run as steady reports it; null for other workloads. */
     private final SteadyReport steady;
+    /** What udp counts besides, merged; null for other workloads. */
+    private final JsonObject udp;
 
     /**
      * @param reports one a shard, all of the same run: an IllegalArgumentException says which are not
@@ -68,6 +70,7 @@ final class MergedRun implements RunReport {
                 .forEach(check -> problems.add(MergeThresholds.describe(check)));
         timeline = MergedTimeline.of(shards.values());
         steady = steady(budgets);
+        udp = "udp".equals(workload()) ? MergedUdp.figures(shards.values()) : null;
         if (!problems.isEmpty()) {
             merged.failing(String.join("; ", problems));
         }
@@ -75,11 +78,10 @@ final class MergedRun implements RunReport {
 
     /** The run as steady reports it, its budgets judged on the merged figures; null unless the shards ran steady. */
     private SteadyReport steady(SteadyBudgets budgets) {
-        String workload = shards.isEmpty() ? null : shards.values().iterator().next().json().getString("workload");
-        if (!"steady".equals(workload)) {
+        if (!"steady".equals(workload())) {
             if (budgets.any()) {
                 throw new IllegalArgumentException("budgets (--max-failed-connects, --max-outage, --max-lost-bytes, "
-                        + "--max-broken) are steady's; these shards ran " + workload);
+                        + "--max-broken) are steady's; these shards ran " + workload());
             }
             return null;
         }
@@ -90,6 +92,11 @@ final class MergedRun implements RunReport {
             problems.add(exceeded);
         }
         return new SteadyReport(merged, summary, timeline, checked, failureReason());
+    }
+
+    /** The workload the shards ran; null when no shard reported. */
+    private String workload() {
+        return shards.isEmpty() ? null : shards.values().iterator().next().json().getString("workload");
     }
 
     /** Stops the merge unless {@code report} is a shard of the same run as the others (and the expected count). */
@@ -193,6 +200,9 @@ final class MergedRun implements RunReport {
     @Override
     public String table() {
         StringBuilder out = new StringBuilder(steady != null ? steady.table() : merged.table());
+        if (udp != null) {
+            out.append(MergedUdp.describe(udp));
+        }
         if (!timeline.isEmpty()) {
             row(out, "timeline", timeline.size() + " seconds, each the sum of the shards' (in the JSON report)");
         }
@@ -245,6 +255,9 @@ final class MergedRun implements RunReport {
             }
         }
         JsonObject json = steady != null ? steady.toJson() : merged.toJson();
+        if (udp != null) {
+            json.mergeIn(udp);
+        }
         if (!timeline.isEmpty()) {
             json.put("timeline", new JsonArray(new ArrayList<>(timeline)));
         }
