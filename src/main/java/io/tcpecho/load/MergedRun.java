@@ -201,10 +201,11 @@ final class MergedRun implements RunReport {
     public String table() {
         StringBuilder out = new StringBuilder(steady != null ? steady.table() : merged.table());
         if (udp != null) {
-            out.append(MergedUdp.describe(udp));
+            row(out, "udp", MergedUdp.describe(udp));
         }
         if (!timeline.isEmpty()) {
-            row(out, "timeline", timeline.size() + " seconds, each the sum of the shards' (in the JSON report)");
+            row(out, "timeline", timeline.size() + (timeline.size() == 1 ? " second" : " seconds")
+                    + ", each the sum of the shards' (in the JSON report)");
         }
         row(out, "shards", String.format(Locale.ROOT, "%d of %d, start skew %.1f ms", shards.size(), expectedShards,
                 startSkew().toNanos() / 1e6));

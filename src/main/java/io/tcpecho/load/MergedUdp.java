@@ -2,6 +2,7 @@ package io.tcpecho.load;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 import io.vertx.core.json.JsonObject;
 
@@ -26,9 +27,10 @@ final class MergedUdp {
         return figures.put("lossPercent", Math.round(loss * 1000.0) / 1000.0);
     }
 
-    /** The table's line of the merged figures. */
+    /** The merged figures in a line of the table. */
     static String describe(JsonObject figures) {
-        return UdpReport.echoedRow(figures.getLong("echoed"), figures.getDouble("lossPercent"),
+        return String.format(Locale.ROOT, "%d datagrams sent, %d echoed (loss %.2f %%), reordered %d, duplicated %d, "
+                + "corrupted %d", figures.getLong("sent"), figures.getLong("echoed"), figures.getDouble("lossPercent"),
                 figures.getLong("reordered"), figures.getLong("duplicated"), figures.getLong("corrupted"));
     }
 }

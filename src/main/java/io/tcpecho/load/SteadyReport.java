@@ -61,6 +61,11 @@ final class SteadyReport implements RunReport {
         report.getJsonObject("parameters").forEach(p -> params.append(params.length() == 0 ? "" : ", ")
                 .append(p.getKey()).append('=').append(p.getValue()));
         row(out, "parameters", params.toString());
+        JsonObject shard = report.getJsonObject("shard");
+        if (shard != null && shard.getInteger("count") > 1) {
+            row(out, "shard", f("%d/%d: this process ran its share of the connections and of the probes",
+                    shard.getInteger("index"), shard.getInteger("count")));
+        }
         row(out, "measured", f("%.3f s from %s", report.getDouble("seconds"), report.getString("startedAt")));
         row(out, "connections", f("%d opened; ended: %s; %d broken, %d bytes lost", report.getLong("connectionsOpened"),
                 counts(report.getJsonObject("ended")), report.getLong("broken"), report.getLong("lostBytes")));

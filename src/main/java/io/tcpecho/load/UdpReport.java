@@ -109,15 +109,10 @@ final class UdpReport {
     synchronized String table() {
         return f("%-10s %d datagrams of %d bytes to %s at %d/s%s%n", "udp", sent(), size, target, rate,
                 schedule.shard().isWhole() ? "" : f(" (shard %s of the run's %d)", schedule.shard(), schedule.count()))
-                + echoedRow(echoed, lossPercent(), reordered, duplicated, corrupted)
+                + f("%-10s %d (loss %.2f %%), reordered %d, duplicated %d, corrupted %d%n", "echoed", echoed, lossPercent(),
+                        reordered, duplicated, corrupted)
                 + f("%-10s p50 %s  p90 %s  p99 %s  max %s%n", "round trip", us(50), us(90), us(99), us(100))
                 + f("%-10s %s%n", "result", ok() ? "OK, every reply verified" : "FAILED: " + failure());
-    }
-
-    /** The {@code echoed} line of the table, of a run or of its merged shards. */
-    static String echoedRow(long echoed, double lossPercent, long reordered, long duplicated, long corrupted) {
-        return f("%-10s %d (loss %.2f %%), reordered %d, duplicated %d, corrupted %d%n", "echoed", echoed, lossPercent,
-                reordered, duplicated, corrupted);
     }
 
     synchronized String json() {
