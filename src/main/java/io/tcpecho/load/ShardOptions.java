@@ -21,8 +21,9 @@ final class ShardOptions {
     static final String COUNT_VARIABLE = "LOAD_SHARDS";
 
     @Option(names = "--shard", paramLabel = "I/N",
-            description = "Run shard I of N (0 to N-1): its share of the connections, with the ids the whole run gives "
-                    + "them (default: " + INDEX_VARIABLE + " of --shards; none: the whole run).")
+            description = "Run shard I of N (0 to N-1): its share of the connections (udp: of the datagrams), with the "
+                    + "numbers the whole run gives them (default: " + INDEX_VARIABLE + " of --shards; none: the whole "
+                    + "run).")
     String shard;
 
     @Option(names = "--shards", paramLabel = "N",
