@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Locale;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -30,15 +31,34 @@ final class ClientCpu {
     JsonObject used(double runSeconds, long messages) {
         long now = OS.getProcessCpuTime();
         if (cpuAtStart < 0 || now < 0 || runSeconds <= 0) {
-            return new JsonObject().putNull("seconds").putNull("cores").putNull("coresPerThousandMessagesPerSecond");
+            return unknown();
         }
         double seconds = (now - cpuAtStart) / 1e9;
-        double cores = seconds / runSeconds;
+        return figures(seconds, seconds / runSeconds, runSeconds, messages);
+    }
+
+    private static JsonObject unknown() {
+        return new JsonObject().putNull("seconds").putNull("cores").putNull("coresPerThousandMessagesPerSecond");
+    }
+
+    private static JsonObject figures(double seconds, double cores, double runSeconds, long messages) {
         double thousandsPerSecond = messages / runSeconds / 1000;
         return new JsonObject()
                 .put("seconds", round(seconds))
                 .put("cores", round(cores))
                 .put("coresPerThousandMessagesPerSecond", messages == 0 ? null : round(cores / thousandsPerSecond));
+    }
+
+    /**
+     * What the processes of a run's shards cost together, each {@link #used} figure of one: their CPU seconds and cores
+     * add up; null figures when any shard's JVM could not tell.
+     */
+    static JsonObject sum(List<JsonObject> shards, double runSeconds, long messages) {
+        if (runSeconds <= 0 || shards.stream().anyMatch(cpu -> cpu == null || cpu.getDouble("seconds") == null)) {
+            return unknown();
+        }
+        double cores = shards.stream().mapToDouble(cpu -> cpu.getDouble("cores")).sum();
+        return figures(shards.stream().mapToDouble(cpu -> cpu.getDouble("seconds")).sum(), cores, runSeconds, messages);
     }
 
     /** {@code 1.2 s of CPU (0.085 cores; 0.042 cores per 1,000 messages/s)}, or why there is no figure. */

@@ -2,8 +2,7 @@ package io.tcpecho.load;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpecho.load.LoadConverters.DurationConverter;
@@ -232,7 +231,7 @@ final class LoadCommands {
             description = "N long-lived connections send messages at a rate, each ended one recorded and replaced, and a "
                     + "probe opens a new connection every interval, until the duration is over or SIGINT/SIGTERM: what a "
                     + "rollout, a drain or a failover breaks.")
-    static final class Steady extends Workload {
+    static final class Steady extends ShardedWorkload {
         @Option(names = { "-c", "--connections" }, defaultValue = "10", description = "Long-lived connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
@@ -274,6 +273,7 @@ final class LoadCommands {
         @Override
         void validate() {
             positive("--connections", connections);
+            shared("--connections", connections);
             positive("--message-size", messageSize);
             if (messageSize > Integer.MAX_VALUE) {
                 throw new ParameterException(spec.commandLine(), "--message-size must be below 2 GiB");
@@ -283,28 +283,31 @@ final class LoadCommands {
             }
             LoadOptions.notNegative(spec, "--duration", durationNanos);
             positive("--probe-interval", probeIntervalNanos);
-            budgets.validate(this);
+            budgets.validate(spec);
         }
 
         @Override
         RunReport report(LoadRun run) throws InterruptedException {
-            Map<String, Object> parameters = new LinkedHashMap<>();
-            parameters.put("protocol", common.tls.describe());
-            parameters.put("connections", connections);
-            parameters.put("messageSize", messageSize);
-            parameters.put("rate", rate);
-            parameters.put("durationSeconds", durationNanos / 1e9);
-            parameters.put("probeIntervalSeconds", probeIntervalNanos / 1e9);
-            parameters.put("identity", identity);
-            SteadyWorkload workload = new SteadyWorkload(run, new SteadyWorkload.Plan(connections, (int) messageSize,
-                    Math.round(1e9 / rate), probeIntervalNanos, durationNanos, identity));
+            LoadResult measured = new LoadResult(spec.name(), common.targetText(), run.transport(), common.threads())
+                    .parameter("protocol", common.tls.describe())
+                    .parameter("connections", connections)
+                    .parameter("messageSize", messageSize)
+                    .parameter("rate", rate)
+                    .parameter("durationSeconds", durationNanos / 1e9)
+                    .parameter("probeIntervalSeconds", probeIntervalNanos / 1e9)
+                    .parameter("identity", identity)
+                    .shard(shard()).agreedStart(agreedStart()).latencyOf("message round trip");
+            logLatencies(run);
+            SteadyWorkload workload = new SteadyWorkload(run, new SteadyWorkload.Plan(shard(),
+                    (int) shard().share(connections), (int) messageSize, Math.round(1e9 / rate), probeIntervalNanos,
+                    durationNanos, identity));
             Progress progress = new Progress(spec.name(), common.progressNanos, workload::progress);
             stop = new StopSignal(common.timeoutNanos + TimeUnit.SECONDS.toNanos(5));
-            try (Timeline seconds = Timeline.to(timeline, picture != null)) {
+            try (Timeline seconds = Timeline.to(timeline)) {
                 progress.start();
-                var summary = workload.run(stop.stopped(), seconds);
-                SteadyReport report = new SteadyReport(common.targetText(), run.transport(), common.threads(), parameters,
-                        summary, budgets.check(summary), run.failure());
+                JsonObject summary = workload.run(stop.stopped(), seconds);
+                SteadyReport report = new SteadyReport(measured(measured, run, summary), summary,
+                        seconds.seconds(), budgets.check(summary), run.failure());
                 drawPicture(seconds, report);
                 return report;
             } catch (IOException e) {
@@ -316,6 +319,14 @@ final class LoadCommands {
             } finally {
                 progress.stop();
             }
+        }
+
+        /** The run's counts and round trips, from the start of its ledger for as long as it ran. */
+        private static LoadResult measured(LoadResult result, LoadRun run, JsonObject summary) {
+            Instant started = Instant.parse(summary.getString("startedAt"));
+            return result.counted(started, started, Math.round(summary.getDouble("seconds") * 1e9),
+                    new LoadResult.Counts(run.bytesSent.sum(), run.bytesReceived.sum(), summary.getLong("messages"),
+                            summary.getLong("connectionsOpened"), run.errors.sum(), 0), run.takeLatencies());
         }
 
         private void drawPicture(Timeline seconds, SteadyReport report) {

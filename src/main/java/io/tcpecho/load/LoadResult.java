@@ -43,6 +43,8 @@ final class LoadResult implements RunReport {
     private Shard shard = Shard.WHOLE;
     private Instant startedAt = Instant.now();
     private Instant windowStart = startedAt;
+    /** The instant the shards agreed to start at ({@code --barrier}); null when the run started on its own. */
+    private Instant agreedStart;
 
     LoadResult(String workload, String target, String transport, int threads) {
         this.workload = workload;
@@ -72,6 +74,11 @@ final class LoadResult implements RunReport {
         return this;
     }
 
+    LoadResult agreedStart(Instant instant) {
+        this.agreedStart = instant;
+        return this;
+    }
+
     LoadResult latencyOf(String what) {
         latencyOf = what;
         return this;
@@ -96,9 +103,17 @@ final class LoadResult implements RunReport {
         return this;
     }
 
-    /** What shards measured together ({@code load merge}), from {@code windowStart} for {@code elapsedNanos}. */
+    /** What shards measured together ({@code load merge}), from {@code window} for {@code elapsed} nanoseconds. */
     LoadResult merged(Instant started, Instant window, long elapsed, Counts sums, Histogram latencies) {
         this.shard = null;
+        return counted(started, window, elapsed, sums, latencies);
+    }
+
+    /**
+     * What a run counted itself rather than through a {@link LoadRun}'s counters ({@code udp}, or a merge), measured
+     * from {@code window} for {@code elapsed} nanoseconds.
+     */
+    LoadResult counted(Instant started, Instant window, long elapsed, Counts sums, Histogram latencies) {
         this.startedAt = started;
         this.windowStart = window;
         this.elapsedNanos = elapsed;
@@ -245,6 +260,7 @@ final class LoadResult implements RunReport {
                         .put("connections", asExpected))
                 .put("shard", shard == null ? null : new JsonObject().put("index", shard.index()).put("count", shard.count()))
                 .put("startedAt", startedAt.toString())
+                .put("agreedStart", agreedStart == null ? null : agreedStart.toString())
                 .put("window", new JsonObject().put("start", windowStart.toString()).put("nanos", elapsedNanos))
                 .put("latencyHistogram", Histograms.encode(latency));
     }

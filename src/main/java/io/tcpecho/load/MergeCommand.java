@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Merge the JSON reports of a run's shards exactly: histograms added, counts summed, throughput over "
-                + "the union of their windows, every missing or failed shard named, thresholds judged on the result.")
+                + "the union of their windows, per-second timelines summed, every missing or failed shard named, "
+                + "thresholds and steady's budgets judged on the result.")
 final class MergeCommand implements Callable<Integer> {
 
     @Spec
@@ -41,6 +42,9 @@ final class MergeCommand implements Callable<Integer> {
     MergeThresholds thresholds;
 
     @Mixin
+    SteadyBudgets budgets;
+
+    @Mixin
     Report output;
 
     @Override
@@ -51,13 +55,14 @@ final class MergeCommand implements Callable<Integer> {
         if (thresholds.errors != null) {
             LoadOptions.notNegative(spec, "--max-errors", thresholds.errors);
         }
+        budgets.validate(spec);
         MergedRun run;
         try {
             List<ShardReport> reports = new ArrayList<>();
             for (String file : files) {
                 reports.addAll(ShardReport.readAll(file, read(file)));
             }
-            run = new MergedRun(reports, expectedShards, thresholds);
+            run = new MergedRun(reports, expectedShards, thresholds, budgets);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -20,9 +20,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The shards of one run merged exactly ({@code load merge}): latency histograms added, counts summed, throughput over
- * the union of the shards' measured windows; a row per shard, the skew of their starts, every shard missing or failed
- * against the expected count, and the thresholds judged on the merged result. It fails when a shard is missing or
- * failed or a threshold is not met.
+ * the union of the shards' measured windows, per-second timelines summed ({@link MergedTimeline}); a row per shard, the
+ * skew of their starts, every shard missing or failed against the expected count, and the thresholds judged on the
+ * merged result, with {@code steady}'s figures merged ({@link MergedSteady}) and its budgets judged on them. It fails
+ * when a shard is missing or failed or a threshold or budget is not met.
  */
 final class MergedRun implements RunReport {
 
@@ -31,12 +32,18 @@ final class MergedRun implements RunReport {
     private final LoadResult merged;
     private final JsonArray thresholds;
     private final List<String> problems = new ArrayList<>();
+    private final List<JsonObject> timeline;
+    /** The merged run as steady reports it; null for other workloads. */
+    private final SteadyReport steady;
+    /** What udp counts besides, merged; null for other workloads. */
+    private final JsonObject udp;
 
     /**
      * @param reports one a shard, all of the same run: an IllegalArgumentException says which are not
      * @param expectedShards the shards the run has; null for the count the reports give
+     * @param budgets steady's budgets; an IllegalArgumentException when they are given for another workload
      */
-    MergedRun(List<ShardReport> reports, Integer expectedShards, MergeThresholds judge) {
+    MergedRun(List<ShardReport> reports, Integer expectedShards, MergeThresholds judge, SteadyBudgets budgets) {
         if (reports.isEmpty() && expectedShards == null) {
             throw new IllegalArgumentException("no shard reports given, and no --expect-shards");
         }
@@ -61,9 +68,35 @@ final class MergedRun implements RunReport {
         thresholds = judge.check(merged);
         thresholds.stream().map(JsonObject.class::cast).filter(check -> !check.getBoolean("met"))
                 .forEach(check -> problems.add(MergeThresholds.describe(check)));
+        timeline = MergedTimeline.of(shards.values());
+        steady = steady(budgets);
+        udp = "udp".equals(workload()) ? MergedUdp.figures(shards.values()) : null;
         if (!problems.isEmpty()) {
             merged.failing(String.join("; ", problems));
         }
+    }
+
+    /** The run as steady reports it, its budgets judged on the merged figures; null unless the shards ran steady. */
+    private SteadyReport steady(SteadyBudgets budgets) {
+        if (!"steady".equals(workload())) {
+            if (budgets.any()) {
+                throw new IllegalArgumentException("budgets (--max-failed-connects, --max-outage, --max-lost-bytes, "
+                        + "--max-broken) are steady's; these shards ran " + workload());
+            }
+            return null;
+        }
+        JsonObject summary = MergedSteady.summary(shards.values(), merged.startedAt());
+        JsonArray checked = budgets.check(summary);
+        String exceeded = SteadyBudgets.exceeded(checked);
+        if (exceeded != null) {
+            problems.add(exceeded);
+        }
+        return new SteadyReport(merged, summary, timeline, checked, failureReason());
+    }
+
+    /** The workload the shards ran; null when no shard reported. */
+    private String workload() {
+        return shards.isEmpty() ? null : shards.values().iterator().next().json().getString("workload");
     }
 
     /** Stops the merge unless {@code report} is a shard of the same run as the others (and the expected count). */
@@ -166,7 +199,14 @@ final class MergedRun implements RunReport {
 
     @Override
     public String table() {
-        StringBuilder out = new StringBuilder(merged.table());
+        StringBuilder out = new StringBuilder(steady != null ? steady.table() : merged.table());
+        if (udp != null) {
+            row(out, "udp", MergedUdp.describe(udp));
+        }
+        if (!timeline.isEmpty()) {
+            row(out, "timeline", timeline.size() + (timeline.size() == 1 ? " second" : " seconds")
+                    + ", each the sum of the shards' (in the JSON report)");
+        }
         row(out, "shards", String.format(Locale.ROOT, "%d of %d, start skew %.1f ms", shards.size(), expectedShards,
                 startSkew().toNanos() / 1e6));
         for (int index = 0; index < expectedShards; index++) {
@@ -215,7 +255,14 @@ final class MergedRun implements RunReport {
                 missing.add(index);
             }
         }
-        return merged.toJson()
+        JsonObject json = steady != null ? steady.toJson() : merged.toJson();
+        if (udp != null) {
+            json.mergeIn(udp);
+        }
+        if (!timeline.isEmpty()) {
+            json.put("timeline", new JsonArray(new ArrayList<>(timeline)));
+        }
+        return json
                 .put("shards", new JsonObject()
                         .put("expected", expectedShards)
                         .put("given", shards.size())

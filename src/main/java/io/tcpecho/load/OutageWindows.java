@@ -1,6 +1,7 @@
 package io.tcpecho.load;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -47,6 +48,20 @@ final class OutageWindows {
             all.add(new Window(downSince, Math.max(downSince, end)));
         }
         return all;
+    }
+
+    /** {@code windows}, of any order and overlapping, as the disjoint windows that cover the same time, in order. */
+    static List<Window> union(List<Window> windows) {
+        List<Window> union = new ArrayList<>();
+        windows.stream().sorted(Comparator.comparingLong(Window::start)).forEach(window -> {
+            Window last = union.isEmpty() ? null : union.get(union.size() - 1);
+            if (last != null && window.start() <= last.end()) {
+                union.set(union.size() - 1, new Window(last.start(), Math.max(last.end(), window.end())));
+            } else {
+                union.add(window);
+            }
+        });
+        return union;
     }
 
     /** The windows' total length, one still open ending at {@code end}. */

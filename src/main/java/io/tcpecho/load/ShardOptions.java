@@ -21,8 +21,9 @@ final class ShardOptions {
     static final String COUNT_VARIABLE = "LOAD_SHARDS";
 
     @Option(names = "--shard", paramLabel = "I/N",
-            description = "Run shard I of N (0 to N-1): its share of the connections, with the ids the whole run gives "
-                    + "them (default: " + INDEX_VARIABLE + " of --shards; none: the whole run).")
+            description = "Run shard I of N (0 to N-1): its share of the connections (udp: of the datagrams), with the "
+                    + "numbers the whole run gives them (default: " + INDEX_VARIABLE + " of --shards; none: the whole "
+                    + "run).")
     String shard;
 
     @Option(names = "--shards", paramLabel = "N",
@@ -44,11 +45,11 @@ final class ShardOptions {
      * start; without, returns at once.
      *
      * @param log where a line goes while the shard waits for the others
+     * @return the start the shards agreed on; null without a barrier
      */
-    void awaitStart(Shard shard, Consumer<String> log) throws BarrierException, IOException, InterruptedException {
-        if (barrier != null) {
-            StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
-        }
+    BarrierStart awaitStart(Shard shard, Consumer<String> log) throws BarrierException, IOException, InterruptedException {
+        return barrier == null ? null
+                : StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
     }
 
     /** The shard this run is, from the options or else the environment; a usage error names what is wrong. */

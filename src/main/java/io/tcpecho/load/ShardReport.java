@@ -12,11 +12,12 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One shard's JSON report ({@link LoadResult#json()}) as {@code load merge} reads it: which shard, when it started,
- * its measured window, its counts and its latency histogram, and the report itself for the rest.
+ * One shard's JSON report ({@link LoadResult#json()}, and what {@code steady} and {@code udp} report besides) as
+ * {@code load merge} reads it: which shard, when it started and the start the shards agreed on (null without a
+ * barrier), its measured window, its counts and its latency histogram, and the report itself for the rest.
  */
-record ShardReport(String source, JsonObject json, Shard shard, Instant startedAt, Instant windowStart,
-        Duration window, LoadResult.Counts counts, Histogram latency) {
+record ShardReport(String source, JsonObject json, Shard shard, Instant startedAt, Instant agreedStart,
+        Instant windowStart, Duration window, LoadResult.Counts counts, Histogram latency) {
 
     /**
      * The reports in {@code text}, one JSON object a line; other lines (progress, logs around a report) are skipped.
@@ -43,8 +44,10 @@ record ShardReport(String source, JsonObject json, Shard shard, Instant startedA
             LoadResult.Counts counts = new LoadResult.Counts(json.getLong("bytesSent"), json.getLong("bytesEchoed"),
                     json.getLong("messages"), json.getLong("connections"), json.getLong("errors"),
                     expected == null ? 0 : expected.getLong("connections"));
+            String agreedStart = json.getString("agreedStart");
             return new ShardReport(source, json, new Shard(shard.getInteger("index"), shard.getInteger("count")),
-                    Instant.parse(json.getString("startedAt")), Instant.parse(window.getString("start")),
+                    Instant.parse(json.getString("startedAt")), agreedStart == null ? null : Instant.parse(agreedStart),
+                    Instant.parse(window.getString("start")),
                     Duration.ofNanos(window.getLong("nanos")), counts, Histograms.decode(json.getString("latencyHistogram")));
         } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException
                 | DateTimeParseException e) {
@@ -67,6 +70,14 @@ record ShardReport(String source, JsonObject json, Shard shard, Instant startedA
 
     String failure() {
         return json.getString("failure");
+    }
+
+    /**
+     * How many whole seconds after the agreed start this shard started: 0 without a barrier, where each shard's
+     * timeline counts from its own start.
+     */
+    int timelineOffsetSeconds() {
+        return agreedStart == null ? 0 : (int) Math.max(0, Duration.between(agreedStart, startedAt).toSeconds());
     }
 
     Instant windowEnd() {

@@ -9,6 +9,7 @@ import io.tcpecho.load.LoadConverters.DurationConverter;
 import io.tcpecho.load.LoadConverters.SizeConverter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,14 +34,19 @@ final class SteadyBudgets {
             description = "Fail the run above N broken connections (server FIN in flight, reset, stalled).")
     Long broken;
 
-    void validate(Workload workload) {
-        notNegative(workload, "--max-failed-connects", failedConnects);
-        notNegative(workload, "--max-broken", broken);
+    void validate(CommandSpec spec) {
+        notNegative(spec, "--max-failed-connects", failedConnects);
+        notNegative(spec, "--max-broken", broken);
     }
 
-    private static void notNegative(Workload workload, String option, Long budget) {
+    /** Whether any budget is given. */
+    boolean any() {
+        return failedConnects != null || outageNanos != null || lostBytes != null || broken != null;
+    }
+
+    private static void notNegative(CommandSpec spec, String option, Long budget) {
         if (budget != null) {
-            LoadOptions.notNegative(workload.spec, option, budget);
+            LoadOptions.notNegative(spec, option, budget);
         }
     }
 

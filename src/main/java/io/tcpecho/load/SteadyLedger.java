@@ -298,37 +298,48 @@ final class SteadyLedger {
                         .put("availability", probes == 0 ? null : share(total.probesOk, probes))
                         .put("probeFailures", new JsonObject(new TreeMap<String, Object>(probeFailures)))
                         .put("outageSeconds", seconds(newWindows.total(end)))
-                        .put("outages", windows(newWindows, end)))
+                        .put("outages", windows(startedAt, newWindows.windows(end))))
                 .put("establishedConnections", new JsonObject()
                         .put("allUpSinceSeconds", allUpSince < 0 ? null : seconds(allUpSince))
                         .put("allUpSeconds", seconds(allUp))
                         .put("availability", measured == 0 ? null : share(allUp, measured))
                         .put("outageSeconds", seconds(establishedWindows.total(end)))
-                        .put("outages", windows(establishedWindows, end)))
+                        .put("outages", windows(startedAt, establishedWindows.windows(end))))
                 .put("retransmits", tcpInfo ? new JsonObject()
                         .put("segments", retransmits)
                         .put("connectionsRead", retransmitsRead)
                         .put("connectionsEnded", total.ended.values().stream().mapToLong(Long::longValue).sum())
                         : null)
                 .put("longestEchoGapMillis", round(longestEchoGap / 1e6))
-                .put("reconnectMillis", new JsonObject()
-                        .put("count", reconnects.getTotalCount())
-                        .put("p50", millis(reconnects, 50))
-                        .put("p99", millis(reconnects, 99))
-                        .put("max", millis(reconnects, 100)))
-                .put("rttMicros", new JsonObject()
-                        .put("count", total.roundTrips.getTotalCount())
-                        .put("p50", micros(total.roundTrips, 50))
-                        .put("p90", micros(total.roundTrips, 90))
-                        .put("p99", micros(total.roundTrips, 99))
-                        .put("p99_9", micros(total.roundTrips, 99.9))
-                        .put("max", micros(total.roundTrips, 100)))
+                .put("reconnectMillis", reconnectFigures(reconnects))
+                .put("rttMicros", roundTripFigures(total.roundTrips))
                 .put("backends", perBackend ? backendRows : null);
     }
 
-    private JsonArray windows(OutageWindows windows, long end) {
+    /** The reconnect times' figures, with their histogram for {@code load merge} to add. */
+    static JsonObject reconnectFigures(Histogram reconnects) {
+        return new JsonObject()
+                .put("count", reconnects.getTotalCount())
+                .put("p50", millis(reconnects, 50))
+                .put("p99", millis(reconnects, 99))
+                .put("max", millis(reconnects, 100))
+                .put("histogram", Histograms.encode(reconnects));
+    }
+
+    static JsonObject roundTripFigures(Histogram roundTrips) {
+        return new JsonObject()
+                .put("count", roundTrips.getTotalCount())
+                .put("p50", micros(roundTrips, 50))
+                .put("p90", micros(roundTrips, 90))
+                .put("p99", micros(roundTrips, 99))
+                .put("p99_9", micros(roundTrips, 99.9))
+                .put("max", micros(roundTrips, 100));
+    }
+
+    /** Outage windows as the report has them, on the wall clock and in seconds from the run's start. */
+    static JsonArray windows(Instant startedAt, List<OutageWindows.Window> windows) {
         JsonArray all = new JsonArray();
-        for (OutageWindows.Window window : windows.windows(end)) {
+        for (OutageWindows.Window window : windows) {
             all.add(new JsonObject()
                     .put("start", startedAt.plusNanos(window.start()).toString())
                     .put("end", startedAt.plusNanos(window.end()).toString())
@@ -363,7 +374,7 @@ final class SteadyLedger {
         return round(nanos / 1e3);
     }
 
-    private static double seconds(long nanos) {
+    static double seconds(long nanos) {
         return round(nanos / 1e9);
     }
 
@@ -372,7 +383,7 @@ final class SteadyLedger {
     }
 
     /** A share to a thousandth of a percent: 99.999% is not 100%. */
-    private static double share(long part, long whole) {
+    static double share(long part, long whole) {
         return Math.round(1e5 * part / whole) / 1e5;
     }
 

@@ -1,7 +1,8 @@
 package io.tcpecho.load;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * What {@code steady} saw, as a table or as JSON: the ledger's figures ({@link SteadyLedger#summary()}), the budgets
  * checked against them, and the run's own failure (a wrong echo). The table is written from the same figures as the
- * JSON.
+ * JSON. The JSON also has what a {@link LoadResult} has for {@code load merge} (the shard, the counts, the round trips
+ * as a histogram) and the timeline, a line a second, which the merge sums over the shards.
  */
 final class SteadyReport implements RunReport {
 
@@ -19,22 +21,25 @@ final class SteadyReport implements RunReport {
     private final JsonObject report;
 
     /**
+     * @param measured the run as a {@link LoadResult}: target, parameters, client, shard, counts and round trips
+     * @param seconds the timeline's lines
      * @param runFailure why the run failed other than by a budget (a wrong echo, a server that is no identity
-     *        listener); null when it did not
+     *        listener, a merge's missing shard); null when it did not
      */
-    SteadyReport(String target, String transport, int threads, Map<String, Object> parameters, JsonObject summary,
-            JsonArray budgets, String runFailure) {
+    SteadyReport(LoadResult measured, JsonObject summary, List<JsonObject> seconds, JsonArray budgets,
+            String runFailure) {
         String failure = runFailure != null ? runFailure : SteadyBudgets.exceeded(budgets);
-        report = new JsonObject()
-                .put("workload", "steady")
-                .put("target", target)
+        report = measured.toJson()
                 .put("ok", failure == null)
                 .put("failure", failure)
-                .put("parameters", new JsonObject(parameters))
-                .put("clientTransport", transport)
-                .put("clientThreads", threads)
                 .mergeIn(summary)
-                .put("budgets", budgets);
+                .put("budgets", budgets)
+                .put("timeline", new JsonArray(new ArrayList<>(seconds)));
+    }
+
+    /** The report as JSON, to add to. */
+    JsonObject toJson() {
+        return report.copy();
     }
 
     @Override
@@ -56,6 +61,11 @@ final class SteadyReport implements RunReport {
         report.getJsonObject("parameters").forEach(p -> params.append(params.length() == 0 ? "" : ", ")
                 .append(p.getKey()).append('=').append(p.getValue()));
         row(out, "parameters", params.toString());
+        JsonObject shard = report.getJsonObject("shard");
+        if (shard != null && shard.getInteger("count") > 1) {
+            row(out, "shard", f("%d/%d: this process ran its share of the connections and of the probes",
+                    shard.getInteger("index"), shard.getInteger("count")));
+        }
         row(out, "measured", f("%.3f s from %s", report.getDouble("seconds"), report.getString("startedAt")));
         row(out, "connections", f("%d opened; ended: %s; %d broken, %d bytes lost", report.getLong("connectionsOpened"),
                 counts(report.getJsonObject("ended")), report.getLong("broken"), report.getLong("lostBytes")));

@@ -25,6 +25,11 @@ import io.vertx.core.json.JsonObject;
  * connect, one message, half-close, its echo and the server's EOF. Everything goes to the {@link SteadyLedger}; the
  * run goes on until its duration is over or it is stopped, then every connection half-closes after its last echo and
  * expects the server's EOF.
+ * <p>
+ * As shard I of N ({@code --shard}) it runs its share of the connections, at the rate each, and every Nth probe: one
+ * every N intervals, I intervals after the start, so that N shards started together probe as often as the whole run.
+ * Its connections and probes are numbered I, I+N, I+2N ... (the whole run's 0, 1, 2 ... with one shard), so that no two
+ * shards send the same stream.
  */
 final class SteadyWorkload {
 
@@ -33,12 +38,13 @@ final class SteadyWorkload {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     /**
+     * @param connections this shard's long-lived connections
      * @param periodNanos the time between two messages' sends on a connection (one over the rate)
      * @param durationNanos 0: until stopped
      * @param identity whether the server sends its identity line first ({@code --identity})
      */
-    record Plan(int connections, int messageSize, long periodNanos, long probeIntervalNanos, long durationNanos,
-            boolean identity) {
+    record Plan(Shard shard, int connections, int messageSize, long periodNanos, long probeIntervalNanos,
+            long durationNanos, boolean identity) {
     }
 
     private final LoadRun run;
@@ -80,7 +86,8 @@ final class SteadyWorkload {
             for (int i = 0; i < plan.connections(); i++) {
                 new Slot().connect();
             }
-            ScheduledFuture<?> probing = timer.scheduleAtFixedRate(this::probe, 0, plan.probeIntervalNanos(),
+            ScheduledFuture<?> probing = timer.scheduleAtFixedRate(this::probe,
+                    plan.shard().index() * plan.probeIntervalNanos(), plan.shard().count() * plan.probeIntervalNanos(),
                     TimeUnit.NANOSECONDS);
             long deadline = plan.durationNanos() > 0 ? plan.durationNanos() : Long.MAX_VALUE;
             long second = 0;
@@ -131,9 +138,14 @@ final class SteadyWorkload {
         }
     }
 
+    /** The id of the shard's next connection, of the whole run's ids. */
+    private long nextId() {
+        return plan.shard().interleavedId(ids.getAndIncrement());
+    }
+
     private void probe() {
         if (!stopping) {
-            run.connect(ids.getAndIncrement(), new Probe(), SocketSettings.DEFAULT, inFront());
+            run.connect(nextId(), new Probe(), SocketSettings.DEFAULT, inFront());
         }
     }
 
@@ -149,7 +161,7 @@ final class SteadyWorkload {
                 slotsDone.countDown();
                 return;
             }
-            run.connect(ids.getAndIncrement(), new LongLived(this, ledger.now()), SocketSettings.DEFAULT, inFront());
+            run.connect(nextId(), new LongLived(this, ledger.now()), SocketSettings.DEFAULT, inFront());
         }
 
         /** A connection is up: the time since the last one ended, or negative for the first. */
@@ -253,6 +265,7 @@ final class SteadyWorkload {
             if (connection.received() == connection.sent()) {
                 long now = System.nanoTime();
                 ledger.echoed(now - sentAt, now - lastEcho);
+                run.latency.recordValue(Math.max(1, now - sentAt));
                 lastEcho = now;
                 if (!up) {
                     up = true;

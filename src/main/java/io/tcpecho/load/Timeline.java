@@ -12,34 +12,26 @@ import java.util.List;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@code steady}'s seconds: with {@code --timeline FILE}, JSON lines, one per second, each written as its second ends,
- * so that a run that is killed leaves the seconds it saw; with {@code --picture}, the same seconds kept for the
- * {@link TimelinePicture} drawn at the end; without either, nothing.
+ * {@code steady}'s seconds, kept for the report (which {@code load merge} sums over shards) and the
+ * {@link TimelinePicture} drawn at the end, and with {@code --timeline FILE} written as JSON lines, one per second, each
+ * as its second ends, so that a run that is killed leaves the seconds it saw.
  */
 final class Timeline implements AutoCloseable {
 
     private final BufferedWriter out;
-    /** The seconds so far, when a picture is to be drawn of them; null when not. */
-    private final List<JsonObject> kept;
+    private final List<JsonObject> kept = new ArrayList<>();
 
-    private Timeline(BufferedWriter out, List<JsonObject> kept) {
+    private Timeline(BufferedWriter out) {
         this.out = out;
-        this.kept = kept;
     }
 
-    /**
-     * A timeline that writes to {@code file} (replacing it), or to no file when {@code file} is null, and keeps its
-     * seconds when {@code keep}.
-     */
-    static Timeline to(Path file, boolean keep) throws IOException {
-        return new Timeline(file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8),
-                keep ? new ArrayList<>() : null);
+    /** A timeline that writes to {@code file} (replacing it), or to no file when {@code file} is null. */
+    static Timeline to(Path file) throws IOException {
+        return new Timeline(file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8));
     }
 
     void write(JsonObject second) {
-        if (kept != null) {
-            kept.add(second);
-        }
+        kept.add(second);
         if (out == null) {
             return;
         }
@@ -52,9 +44,9 @@ final class Timeline implements AutoCloseable {
         }
     }
 
-    /** The seconds written so far, in order; empty unless they are kept. */
+    /** The seconds written so far, in order. */
     List<JsonObject> seconds() {
-        return kept == null ? List.of() : List.copyOf(kept);
+        return List.copyOf(kept);
     }
 
     @Override

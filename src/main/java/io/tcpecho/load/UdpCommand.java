@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.BitSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code load udp}: datagrams at a steady rate to a UDP echo; every reply is checked byte for byte, and loss,
  * reordering, duplicates and round trips are reported ({@link UdpReport}). Each datagram carries its sequence
- * number and send time, then bytes derived from the sequence number.
+ * number and send time, then bytes derived from the sequence number. As shard I of N ({@code --shard}) it sends every
+ * Nth datagram of the whole run ({@link UdpSchedule}), after the others are ready if there is a {@code --barrier}.
  */
 @Command(name = "udp", mixinStandardHelpOptions = true,
         description = "Datagrams of SIZE bytes at RATE per second for a duration to a UDP echo: loss, reordering, round trips.")
@@ -61,6 +63,9 @@ final class UdpCommand implements Callable<Integer> {
     double maxLossPercent;
 
     @Mixin
+    ShardOptions shardOptions;
+
+    @Mixin
     Report output;
 
     @Override
@@ -75,38 +80,53 @@ final class UdpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--rate times --duration must be at most 2^31 datagrams");
         }
         long count = Math.max(1, (long) wanted);
-        UdpReport report = new UdpReport(LoadOptions.text(target), rate, (int) size, count,
-                maxLossPercent);
+        Shard shard = shardOptions.resolve(spec);
+        if (count < shard.count()) {
+            throw new ParameterException(spec.commandLine(), "--rate times --duration is " + count + " datagrams, which "
+                    + "cannot be split into " + shard.count() + " shards: each needs at least one");
+        }
+        UdpSchedule schedule = new UdpSchedule(shard, count, 1_000_000_000L / rate);
+        BarrierStart agreed;
+        try {
+            agreed = shardOptions.awaitStart(shard, line -> spec.commandLine().getErr().println("load: " + line));
+        } catch (BarrierException e) {
+            spec.commandLine().getErr().println("load: FAILED: " + e.getMessage());
+            return LoadCli.EXIT_FAILED;
+        }
+        UdpReport report = new UdpReport(LoadOptions.text(target), rate, (int) size, schedule, maxLossPercent,
+                agreed == null ? null : Instant.ofEpochMilli(agreed.agreedStartMillis()));
         AtomicLong sendingEnded = new AtomicLong();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(target);
             socket.setReceiveBufferSize(4 << 20);
             socket.setSoTimeout(100);
-            Thread receiver = new Thread(() -> receive(socket, report, count, sendingEnded), "load-udp-receiver");
+            Thread receiver = new Thread(() -> receive(socket, report, schedule, sendingEnded), "load-udp-receiver");
             receiver.start();
             try {
-                send(socket, count);
+                send(socket, schedule, report);
             } finally {
                 sendingEnded.set(System.nanoTime());
             }
             receiver.join();
+            report.ended();
         }
         return output.print(spec, report.table(), report.json(), report.failure());
     }
 
-    private void send(DatagramSocket socket, long count) throws IOException {
+    private void send(DatagramSocket socket, UdpSchedule schedule, UdpReport report) throws IOException {
         byte[] datagram = new byte[(int) size];
         ByteBuffer view = ByteBuffer.wrap(datagram);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        for (long seq = 0; seq < count; seq++) {
-            long wait = start + seq * interval - System.nanoTime();
+        long start = report.started();
+        for (long k = 0; k < schedule.datagrams(); k++) {
+            long seq = schedule.seq(k);
+            long wait = start + schedule.sendAt(seq) - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
             fill(view, seq);
             view.putLong(8, System.nanoTime());
             socket.send(new DatagramPacket(datagram, datagram.length));
+            report.sent(seq);
         }
     }
 
@@ -119,12 +139,12 @@ final class UdpCommand implements Callable<Integer> {
     }
 
     /** Takes replies until each datagram got one, or the timeout has passed since the last was sent. */
-    private void receive(DatagramSocket socket, UdpReport report, long count, AtomicLong sendingEnded) {
+    private void receive(DatagramSocket socket, UdpReport report, UdpSchedule schedule, AtomicLong sendingEnded) {
         byte[] buffer = new byte[MAX_SIZE + 1];
         ByteBuffer expected = ByteBuffer.allocate((int) size);
         BitSet seen = new BitSet();
         long unique = 0;
-        while (unique < count) {
+        while (unique < schedule.datagrams()) {
             long ended = sendingEnded.get();
             if (ended != 0 && System.nanoTime() - ended > timeoutNanos) {
                 return;
@@ -147,7 +167,7 @@ final class UdpCommand implements Callable<Integer> {
             }
             long seq = reply.getLong(0);
             long sentAt = reply.getLong(8);
-            if (seq < 0 || seq >= count || n != size) {
+            if (!schedule.ours(seq) || n != size) {
                 report.corrupted("a reply of " + n + " bytes with sequence number " + seq);
                 continue;
             }

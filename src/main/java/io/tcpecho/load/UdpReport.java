@@ -1,40 +1,71 @@
 package io.tcpecho.load;
 
+import java.time.Instant;
 import java.util.Locale;
 
 import org.HdrHistogram.Histogram;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * What {@code load udp} saw: datagrams echoed, lost, reordered (a reply older than one already seen),
- * duplicated and corrupted, and round trips. Corruption always fails the run; loss fails it above --max-loss.
+ * duplicated and corrupted, and round trips. Corruption always fails the run; loss fails it above --max-loss. The JSON
+ * also has what a {@link LoadResult} has for {@code load merge} (the shard, the counts, the round trips as a histogram)
+ * and a timeline: the datagrams sent in each second of the run and how many of those were echoed.
  */
 final class UdpReport {
 
     private final String target;
     private final int rate;
     private final int size;
-    private final long sent;
+    private final UdpSchedule schedule;
     private final double maxLossPercent;
+    private final Instant agreedStart;
     private final Histogram roundTrips = new Histogram(3);
+    private final long[] sentIn;
+    private final long[] echoedIn;
     private long echoed;
     private long reordered;
     private long duplicated;
     private long corrupted;
     private String firstCorruption;
     private long highestSeen = -1;
+    private Instant startedAt = Instant.now();
+    private long startNanos = System.nanoTime();
+    private long elapsedNanos;
 
-    UdpReport(String target, int rate, int size, long sent, double maxLossPercent) {
+    /** @param agreedStart the instant the shards agreed to start at ({@code --barrier}); null without one */
+    UdpReport(String target, int rate, int size, UdpSchedule schedule, double maxLossPercent, Instant agreedStart) {
         this.target = target;
         this.rate = rate;
         this.size = size;
-        this.sent = sent;
+        this.schedule = schedule;
         this.maxLossPercent = maxLossPercent;
+        this.agreedStart = agreedStart;
+        this.sentIn = new long[schedule.seconds()];
+        this.echoedIn = new long[schedule.seconds()];
+    }
+
+    /** The sending starts now; returns now on {@link System#nanoTime()}'s clock, from which the datagrams are timed. */
+    synchronized long started() {
+        startedAt = Instant.now();
+        startNanos = System.nanoTime();
+        return startNanos;
+    }
+
+    /** The last reply came, or the wait for late ones is over. */
+    synchronized void ended() {
+        elapsedNanos = System.nanoTime() - startNanos;
+    }
+
+    synchronized void sent(long seq) {
+        sentIn[schedule.second(seq)]++;
     }
 
     synchronized void echoed(long seq, long roundTripNanos) {
         echoed++;
+        echoedIn[schedule.second(seq)]++;
         roundTrips.recordValue(Math.max(1, roundTripNanos));
         if (seq < highestSeen) {
             reordered++;
@@ -53,8 +84,16 @@ final class UdpReport {
         }
     }
 
+    private long sent() {
+        return schedule.datagrams();
+    }
+
     synchronized double lossPercent() {
-        return 100.0 * (sent - echoed) / sent;
+        return lossPercent(sent(), echoed);
+    }
+
+    static double lossPercent(long sent, long echoed) {
+        return sent == 0 ? 0 : 100.0 * (sent - echoed) / sent;
     }
 
     synchronized boolean ok() {
@@ -68,7 +107,8 @@ final class UdpReport {
     }
 
     synchronized String table() {
-        return f("%-10s %d datagrams of %d bytes to %s at %d/s%n", "udp", sent, size, target, rate)
+        return f("%-10s %d datagrams of %d bytes to %s at %d/s%s%n", "udp", sent(), size, target, rate,
+                schedule.shard().isWhole() ? "" : f(" (shard %s of the run's %d)", schedule.shard(), schedule.count()))
                 + f("%-10s %d (loss %.2f %%), reordered %d, duplicated %d, corrupted %d%n", "echoed", echoed, lossPercent(),
                         reordered, duplicated, corrupted)
                 + f("%-10s p50 %s  p90 %s  p99 %s  max %s%n", "round trip", us(50), us(90), us(99), us(100))
@@ -76,14 +116,24 @@ final class UdpReport {
     }
 
     synchronized String json() {
-        return new JsonObject()
-                .put("workload", "udp")
-                .put("target", target)
+        JsonArray timeline = new JsonArray();
+        for (int second = 0; second < sentIn.length; second++) {
+            timeline.add(new JsonObject().put("second", second).put("sent", sentIn[second]).put("echoed", echoedIn[second]));
+        }
+        return new LoadResult("udp", target, "datagram", 1)
+                .parameter("rate", rate)
+                .parameter("messageSize", size)
+                .parameter("datagrams", schedule.count())
+                .parameter("maxLossPercent", maxLossPercent)
+                .shard(schedule.shard()).agreedStart(agreedStart).latencyOf("datagram round trip")
+                .counted(startedAt, startedAt, elapsedNanos, new LoadResult.Counts(sent() * size, echoed * size, echoed, 0,
+                        corrupted, 0), roundTrips)
+                .toJson()
                 .put("ok", ok())
                 .put("failure", failure())
                 .put("rate", rate)
                 .put("messageSize", size)
-                .put("sent", sent)
+                .put("sent", sent())
                 .put("echoed", echoed)
                 .put("lossPercent", Math.round(lossPercent() * 1000.0) / 1000.0)
                 .put("reordered", reordered)
@@ -95,6 +145,7 @@ final class UdpReport {
                         .put("p90", micros(90))
                         .put("p99", micros(99))
                         .put("max", micros(100)))
+                .put("timeline", timeline)
                 .encode();
     }
 

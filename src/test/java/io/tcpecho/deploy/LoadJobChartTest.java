@@ -98,6 +98,20 @@ class LoadJobChartTest {
     }
 
     @Test
+    void steadyRunsAsShardsToo() {
+        JsonNode args = Chart.render("""
+                loadJob:
+                  enabled: true
+                  shards: 3
+                  workload: steady
+                  options: [-c, "300", -r, "10", -d, 10m]
+                """).get("Job", "tcp-echo-load-1").at("/spec/template/spec/containers/0/args");
+        assertThat(texts(args)).containsExactly("load", "steady", "--target", "tcp-echo.echo.svc:7",
+                "--shard", "$(JOB_COMPLETION_INDEX)/3", "--barrier", "tcp-echo-load-1-0.tcp-echo-load:7070",
+                "--format", "json", "-c", "300", "-r", "10", "-d", "10m");
+    }
+
+    @Test
     void offByDefault() {
         assertThat(Chart.render("").ofKind("Job")).isEmpty();
     }

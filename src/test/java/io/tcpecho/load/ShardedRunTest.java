@@ -9,11 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.HdrHistogram.EncodableHistogram;
@@ -179,35 +174,21 @@ class ShardedRunTest {
 
     /** The shards, each on a thread of its own, start together through the barrier ({@code --barrier}), as in a Job. */
     private List<JsonObject> runShards(BrokenEchoServer server, String workload, List<String> options) throws Exception {
-        String barrier = "127.0.0.1:" + ServerProcess.freePort();
-        ExecutorService threads = Executors.newFixedThreadPool(SHARDS);
-        List<Future<Outcome>> running;
-        try {
-            running = threads.invokeAll(IntStream.range(0, SHARDS)
-                    .<Callable<Outcome>>mapToObj(index -> () -> run(server, workload, options, "--shard",
-                            index + "/" + SHARDS, "--barrier", barrier, "--json",
-                            dir.resolve("shard-" + index + ".json").toString()))
-                    .toList());
-        } finally {
-            threads.shutdown();
-        }
-        List<JsonObject> reports = new ArrayList<>();
-        for (Future<Outcome> shard : running) {
-            Outcome outcome = shard.get();
+        List<String> command = new ArrayList<>(List.of(workload, "--target", server.target(), "--timeout", "5s",
+                "--progress", "0", "--threads", "1"));
+        command.addAll(options);
+        for (Outcome outcome : shardRuns().run(command)) {
             assertThat(outcome.exit()).as(outcome.out() + outcome.err()).isZero();
         }
-        for (File file : shardFiles()) {
-            try {
-                reports.add(new JsonObject(Files.readString(file.toPath())));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return reports;
+        return shardRuns().reports();
+    }
+
+    private ShardRuns shardRuns() {
+        return new ShardRuns(dir, SHARDS);
     }
 
     private List<File> shardFiles() {
-        return IntStream.range(0, SHARDS).mapToObj(index -> dir.resolve("shard-" + index + ".json").toFile()).toList();
+        return shardRuns().files();
     }
 
     static Outcome run(BrokenEchoServer server, String workload, List<String> options, String... more) {
