@@ -46,8 +46,12 @@ public final class Bench {
      */
     static final String DEFAULT_SERVER_JVM = "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=25.0 "
             + "-XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC";
-    /** The Java load client's JVM flags ({@code --client-jvm}); the parallel collector, as the servers'. */
-    static final String DEFAULT_CLIENT_JVM = "-XX:+UseParallelGC";
+    /**
+     * The Java load client's JVM flags ({@code --client-jvm}): the parallel collector, as the servers', and the quick
+     * compiler only, as the chart's load Job runs it (on two CPUs shared with the server, C2's compiling cost the client
+     * more than its faster code bought: bench/NOTES.md, section 10).
+     */
+    static final String DEFAULT_CLIENT_JVM = "-XX:+UseParallelGC -XX:TieredStopAtLevel=1";
     static final String OURS = "ours";
     static final String NETTY = "netty";
     static final String GO = "go";

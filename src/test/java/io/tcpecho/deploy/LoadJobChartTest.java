@@ -3,6 +3,7 @@ package io.tcpecho.deploy;
 import static io.tcpecho.deploy.HelmChartTest.matches;
 import static io.tcpecho.deploy.HelmChartTest.texts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,8 @@ class LoadJobChartTest {
                 "--format", "json", "-c", "640", "-d", "5m");
         assertThat(container.at("/env/0/name").asText()).isEqualTo("LOAD_SHARDS");
         assertThat(container.at("/env/0/value").asText()).isEqualTo("10");
+        assertThat(container.at("/env/1/name").asText()).isEqualTo("JAVA_TOOL_OPTIONS");
+        assertThat(container.at("/env/1/value").asText()).as("the quick compiler only").isEqualTo("-XX:TieredStopAtLevel=1");
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(7070);
         assertThat(container.path("image").asText()).isEqualTo(r.container().path("image").asText());
     }
@@ -109,6 +112,18 @@ class LoadJobChartTest {
         assertThat(texts(args)).containsExactly("load", "steady", "--target", "tcp-echo.echo.svc:7",
                 "--shard", "$(JOB_COMPLETION_INDEX)/3", "--barrier", "tcp-echo-load-1-0.tcp-echo-load:7070",
                 "--format", "json", "-c", "300", "-r", "10", "-d", "10m");
+    }
+
+    @Test
+    void theClientsJvmFlagsAreTheUsersToChooseAndChecked() {
+        JsonNode env = Chart.render("{loadJob: {enabled: true, jvmOptions: \"\"}}").get("Job", "tcp-echo-load-1")
+                .at("/spec/template/spec/containers/0/env");
+        assertThat(env.size()).as("no JAVA_TOOL_OPTIONS: the JVM's default").isEqualTo(1);
+        assertThat(Chart.render("{loadJob: {enabled: true, jvmOptions: \"-XX:+UseParallelGC -Xss512k\"}}")
+                .get("Job", "tcp-echo-load-1").at("/spec/template/spec/containers/0/env/1/value").asText())
+                .isEqualTo("-XX:+UseParallelGC -Xss512k");
+        assertThatThrownBy(() -> Chart.render("{loadJob: {enabled: true, jvmOptions: \"TieredStopAtLevel=1\"}}"))
+                .hasMessageContaining("jvmOptions");
     }
 
     @Test
