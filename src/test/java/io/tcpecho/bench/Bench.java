@@ -51,7 +51,8 @@ public final class Bench {
      * compiler only, as the chart's load Job runs it (on two CPUs shared with the server, C2's compiling cost the client
      * more than its faster code bought: bench/NOTES.md, section 10).
      */
-    static final String DEFAULT_CLIENT_JVM = "-XX:+UseParallelGC -XX:TieredStopAtLevel=1";
+    static final String QUICK_COMPILER_ONLY = "-XX:TieredStopAtLevel=1";
+    static final String DEFAULT_CLIENT_JVM = "-XX:+UseParallelGC " + QUICK_COMPILER_ONLY;
     static final String OURS = "ours";
     static final String NETTY = "netty";
     static final String GO = "go";
@@ -71,6 +72,8 @@ public final class Bench {
     private final List<String> serverJvm;
     private final List<String> clientJvm;
     private final Map<String, String> serverEnv;
+    /** The environment of the earlier build only ({@code --before-env}): a setting A/B'd on one build passes it twice. */
+    private final Map<String, String> beforeEnv;
     private final String notes;
     /** The Go echo's binary (bench/peers/echo.go, built by bench/run.sh), or null: no Go peer. */
     private final String goBinary;
@@ -110,11 +113,8 @@ public final class Bench {
         rounds = Integer.parseInt(options.getOrDefault("rounds", quick ? "1" : "5"));
         serverJvm = split(options.getOrDefault("server-jvm", DEFAULT_SERVER_JVM));
         clientJvm = split(options.getOrDefault("client-jvm", DEFAULT_CLIENT_JVM));
-        serverEnv = new LinkedHashMap<>();
-        for (String pair : split(options.getOrDefault("server-env", ""))) {
-            int eq = pair.indexOf('=');
-            serverEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
+        serverEnv = environment(options.getOrDefault("server-env", ""));
+        beforeEnv = environment(options.getOrDefault("before-env", ""));
         notes = options.getOrDefault("notes", "bench/NOTES.md");
         goBinary = options.get("go");
         nodeScript = options.get("node");
@@ -136,6 +136,18 @@ public final class Bench {
         steadyCost = onlyWorkloads == null || onlyWorkloads.contains(SteadyCost.KEY) ? new SteadyCost() : null;
         before = options.containsKey("before") ? Path.of(options.get("before")).toAbsolutePath() : null;
         beforeLabel = options.getOrDefault("before-label", String.valueOf(before));
+    }
+
+    private static Map<String, String> environment(String pairs) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String pair : split(pairs)) {
+            int eq = pair.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("an environment setting is KEY=VALUE, not " + pair);
+            }
+            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return env;
     }
 
     private static Set<String> only(String commaSeparated) {
@@ -423,6 +435,9 @@ public final class Bench {
         env.put("ECHO_UDP_RATE_PER_SOURCE", "10000000");
         env.put("ECHO_UDP_RATE_GLOBAL", "10000000");
         env.putAll(serverEnv);
+        if (name.equals(BEFORE)) {
+            env.putAll(beforeEnv);
+        }
         long begin = System.nanoTime();
         ServerProcess process = ServerProcess.startFromItsDirectory(quarkusApp, serverJvm, env)
                 .awaitReady(Duration.ofSeconds(60));
@@ -492,7 +507,16 @@ public final class Bench {
             args.addAll(List.of("--target", "127.0.0.1:" + port));
             return JavaCommand.jar(app.resolve("quarkus-run.jar"), clientJvm, args);
         }
-        return JavaCommand.load(app.resolve("quarkus-run.jar"), clientJvm, "127.0.0.1:" + port, workload);
+        return JavaCommand.load(app.resolve("quarkus-run.jar"), workload.contains("--tls") ? tlsClientJvm() : clientJvm,
+                "127.0.0.1:" + port, workload);
+    }
+
+    /**
+     * The Java client's flags on TLS: the quick compiler has none of C2's AES-GCM intrinsics, and TLS bulk drove 20 MiB/s
+     * with it (bench/NOTES.md, section 10), so TLS keeps the JVM's compilers, as the chart's load Job does.
+     */
+    private List<String> tlsClientJvm() {
+        return clientJvm.stream().filter(flag -> !flag.equals(QUICK_COMPILER_ONLY)).toList();
     }
 
     /** One client run: its JSON report, or why there is none or it failed. */
@@ -524,6 +548,10 @@ public final class Bench {
             }
             if (args.contains("-s")) {
                 args.set(args.indexOf("-s") + 1, "32MiB");
+                if (args.contains("-w")) {
+                    // bulk's warm-up: 32 MiB streams may end within it, which fails the run.
+                    args.set(args.indexOf("-w") + 1, "0s");
+                }
             }
         }
         Commands.Result ran = Commands.run(clientCommand(client, args, server.ports.get(w.listener)), Map.of(), Path.of("."),
@@ -615,12 +643,15 @@ public final class Bench {
         }
         if (before != null) {
             md.append("- before: an earlier build of ours, ").append(beforeLabel)
-                    .append(", with the same flags and settings as ours (an AppCDS archive only if its build dumped one), plain TCP only.\n");
+                    .append(", with the same flags and settings as ours (an AppCDS archive only if its build dumped one)")
+                    .append(beforeEnv.isEmpty() ? "" : ", plus environment `" + beforeEnv + "`").append(", plain TCP only.\n");
         }
         md.append("- TLS: ours and netty on the JDK's TLS (ours: echo.tls.engine=jdk, the default), the same self-signed ")
                 .append("certificate; the client verifies it (--tls-ca, --sni localhost). UDP: ours with its rate limits ")
                 .append("raised to 10,000,000/s, so that the guard runs but does not drop.\n");
-        md.append("- Java client: `java ").append(String.join(" ", clientJvm)).append(" -jar quarkus-run.jar load ...`, epoll, ")
+        md.append("- Java client: `java ").append(String.join(" ", clientJvm)).append(" -jar quarkus-run.jar load ...`")
+                .append(clientJvm.contains(QUICK_COMPILER_ONLY) ? " (on TLS without " + QUICK_COMPILER_ONLY + ")" : "")
+                .append(", epoll, ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" event loops.\n");
         if (cClient != null) {
             md.append("- C client: `bench/client/loadc.c`, gcc -O2, a thread per CPU on edge-triggered epoll, every ")
