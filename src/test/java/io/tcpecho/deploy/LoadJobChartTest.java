@@ -124,6 +124,9 @@ class LoadJobChartTest {
                 .isEqualTo("-XX:+UseParallelGC -Xss512k");
         assertThatThrownBy(() -> Chart.render("{loadJob: {enabled: true, jvmOptions: \"TieredStopAtLevel=1\"}}"))
                 .hasMessageContaining("jvmOptions");
+        JsonNode overTls = Chart.render("{loadJob: {enabled: true, options: [--tls, --tls-ca, /ca.pem]}}")
+                .get("Job", "tcp-echo-load-1").at("/spec/template/spec/containers/0/env");
+        assertThat(overTls.size()).as("TLS keeps C2, whose AES-GCM intrinsics the quick compiler lacks").isEqualTo(1);
     }
 
     @Test
