@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Merge the JSON reports of a run's shards exactly: histograms added, counts summed, throughput over "
                 + "the union of their windows, per-second timelines summed, every missing or failed shard named, "
-                + "thresholds and steady's budgets judged on the result.")
+                + "thresholds, steady's budgets and spread's expected pods judged on the result.")
 final class MergeCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +44,11 @@ final class MergeCommand implements Callable<Integer> {
     @Mixin
     SteadyBudgets budgets;
 
+    @Option(names = "--expect-pods", paramLabel = "N",
+            description = "spread's: the pods behind the target; the merge fails unless that many answered its shards, "
+                    + "and those that answered none count as 0 in the evenness.")
+    Integer expectedPods;
+
     @Mixin
     Report output;
 
@@ -56,13 +61,16 @@ final class MergeCommand implements Callable<Integer> {
             LoadOptions.notNegative(spec, "--max-errors", thresholds.errors);
         }
         budgets.validate(spec);
+        if (expectedPods != null) {
+            LoadOptions.notNegative(spec, "--expect-pods", expectedPods);
+        }
         MergedRun run;
         try {
             List<ShardReport> reports = new ArrayList<>();
             for (String file : files) {
                 reports.addAll(ShardReport.readAll(file, read(file)));
             }
-            run = new MergedRun(reports, expectedShards, thresholds, budgets);
+            run = new MergedRun(reports, expectedShards, thresholds, budgets, expectedPods);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -22,8 +22,9 @@ import io.vertx.core.json.JsonObject;
  * The shards of one run merged exactly ({@code load merge}): latency histograms added, counts summed, throughput over
  * the union of the shards' measured windows, per-second timelines summed ({@link MergedTimeline}); a row per shard, the
  * skew of their starts, every shard missing or failed against the expected count, and the thresholds judged on the
- * merged result, with {@code steady}'s figures merged ({@link MergedSteady}) and its budgets judged on them. It fails
- * when a shard is missing or failed or a threshold or budget is not met.
+ * merged result, with {@code steady}'s figures merged ({@link MergedSteady}) and its budgets judged on them, and
+ * {@code spread}'s tallies added ({@link MergedSpread}) and its expected pods judged on them. It fails when a shard is
+ * missing or failed, a threshold or budget is not met, or other pods than expected answered.
  */
 final class MergedRun implements RunReport {
 
@@ -37,13 +38,18 @@ final class MergedRun implements RunReport {
     private final SteadyReport steady;
     /** What udp counts besides, merged; null for other workloads. */
     private final JsonObject udp;
+    /** The merged run as spread reports it; null for other workloads. */
+    private final SpreadReport spread;
 
     /**
      * @param reports one a shard, all of the same run: an IllegalArgumentException says which are not
      * @param expectedShards the shards the run has; null for the count the reports give
      * @param budgets steady's budgets; an IllegalArgumentException when they are given for another workload
+     * @param expectedPods spread's {@code --expect-pods}, null when not given; an IllegalArgumentException when it is
+     *        given for another workload
      */
-    MergedRun(List<ShardReport> reports, Integer expectedShards, MergeThresholds judge, SteadyBudgets budgets) {
+    MergedRun(List<ShardReport> reports, Integer expectedShards, MergeThresholds judge, SteadyBudgets budgets,
+            Integer expectedPods) {
         if (reports.isEmpty() && expectedShards == null) {
             throw new IllegalArgumentException("no shard reports given, and no --expect-shards");
         }
@@ -71,9 +77,29 @@ final class MergedRun implements RunReport {
         timeline = MergedTimeline.of(shards.values());
         steady = steady(budgets);
         udp = "udp".equals(workload()) ? MergedUdp.figures(shards.values()) : null;
+        spread = spread(expectedPods);
         if (!problems.isEmpty()) {
             merged.failing(String.join("; ", problems));
         }
+        if (spread != null) {
+            spread.failing(failureReason());
+        }
+    }
+
+    /** The run as spread reports it, {@code --expect-pods} judged on it; null unless the shards ran spread. */
+    private SpreadReport spread(Integer expectedPods) {
+        if (!"spread".equals(workload())) {
+            if (expectedPods != null) {
+                throw new IllegalArgumentException("--expect-pods is spread's; these shards ran " + workload());
+            }
+            return null;
+        }
+        SpreadReport report = MergedSpread.of(shards.values(), expectedPods == null ? 0 : expectedPods);
+        String pods = report.podsUnexpected();
+        if (pods != null) {
+            problems.add(pods);
+        }
+        return report;
     }
 
     /** The run as steady reports it, its budgets judged on the merged figures; null unless the shards ran steady. */
@@ -199,7 +225,8 @@ final class MergedRun implements RunReport {
 
     @Override
     public String table() {
-        StringBuilder out = new StringBuilder(steady != null ? steady.table() : merged.table());
+        StringBuilder out = new StringBuilder(steady != null ? steady.table()
+                : spread != null ? spread.table() : merged.table());
         if (udp != null) {
             row(out, "udp", MergedUdp.describe(udp));
         }
@@ -258,6 +285,9 @@ final class MergedRun implements RunReport {
         JsonObject json = steady != null ? steady.toJson() : merged.toJson();
         if (udp != null) {
             json.mergeIn(udp);
+        }
+        if (spread != null) {
+            json.mergeIn(spread.figures());
         }
         if (!timeline.isEmpty()) {
             json.put("timeline", new JsonArray(new ArrayList<>(timeline)));

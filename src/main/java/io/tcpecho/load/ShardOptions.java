@@ -52,6 +52,17 @@ final class ShardOptions {
                 : StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
     }
 
+    /**
+     * Stops the command line unless each shard of {@code shard}'s run gets at least one of the {@code total} that
+     * {@code option} says.
+     */
+    static void shared(CommandSpec spec, Shard shard, String option, long total) {
+        if (total < shard.count()) {
+            throw new ParameterException(spec.commandLine(), option + " " + total + " cannot be split into "
+                    + shard.count() + " shards: each needs at least one");
+        }
+    }
+
     /** The shard this run is, from the options or else the environment; a usage error names what is wrong. */
     Shard resolve(CommandSpec spec) {
         try {

@@ -49,10 +49,7 @@ abstract class ShardedWorkload extends Workload {
 
     /** Stops the command line unless each shard gets at least one of the {@code total} that {@code option} says. */
     final void shared(String option, long total) {
-        if (total < shard().count()) {
-            throw new ParameterException(spec.commandLine(), option + " " + total + " cannot be split into "
-                    + shard().count() + " shards: each needs at least one");
-        }
+        ShardOptions.shared(spec, shard(), option, total);
     }
 
     /** With {@code --histogram-log}, writes the run's latency intervals there from now on. */

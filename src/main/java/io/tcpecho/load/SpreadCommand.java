@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code load spread}: {@code -c} connections to a whoami port through a load balancer; each answer names the pod that
  * took it. Reports connections per pod, how evenly they were spread and how fast each pod's connections were set
- * up ({@link SpreadReport}). What a user runs after {@code helm install} to see the load balancer work.
+ * up ({@link SpreadReport}). What a user runs after {@code helm install} to see the load balancer work. As shard I of
+ * N ({@code --shard}) it opens its share of the connections, its share of {@code -p} at a time, after the others are
+ * ready if there is a {@code --barrier}; {@code load merge} adds the shards' reports into the run's.
  */
 @Command(name = "spread", mixinStandardHelpOptions = true,
         description = "Connections to a whoami port (echo.whoami.port): which pods answered, how evenly, how fast.")
@@ -60,7 +63,7 @@ final class SpreadCommand implements Callable<Integer> {
 
     @Option(names = "--expect-pods", paramLabel = "N", defaultValue = "0",
             description = "Pods behind the target: the run fails unless that many answer, and those that answer none count "
-                    + "as 0 in the evenness (default: as many as answer).")
+                    + "as 0 in the evenness (default: as many as answer). A shard judges its slice: give it to load merge.")
     int expectedPods;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -70,19 +73,33 @@ final class SpreadCommand implements Callable<Integer> {
     @Mixin
     Report output;
 
+    @Mixin
+    ShardOptions shardOptions;
+
     @Override
     public Integer call() throws Exception {
         validate();
-        SpreadReport report = new SpreadReport(LoadOptions.text(target), connections, parallel, expectedPods);
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, task -> new Thread(task, "load-spread"));
+        Shard shard = shardOptions.resolve(spec);
+        ShardOptions.shared(spec, shard, "--connections", connections);
+        BarrierStart agreed;
         try {
-            for (int i = 0; i < connections; i++) {
+            agreed = shardOptions.awaitStart(shard, line -> spec.commandLine().getErr().println("load: " + line));
+        } catch (BarrierException e) {
+            spec.commandLine().getErr().println("load: FAILED: " + e.getMessage());
+            return LoadCli.EXIT_FAILED;
+        }
+        SpreadReport report = new SpreadReport(LoadOptions.text(target), connections, parallel, expectedPods, shard,
+                agreed == null ? null : Instant.ofEpochMilli(agreed.agreedStartMillis()), new SpreadTally());
+        ExecutorService pool = Executors.newFixedThreadPool(report.atATime(), task -> new Thread(task, "load-spread"));
+        try {
+            for (int i = 0; i < report.opened(); i++) {
                 pool.execute(() -> ask(report));
             }
         } finally {
             pool.shutdown();
             pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
         }
+        report.ended();
         return output.print(spec, report.table(), report.json(), report.failure());
     }
 

@@ -1,11 +1,11 @@
 package io.tcpecho.load;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
@@ -16,7 +16,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * What {@code load spread} saw: which pods answered how many connections, how fast each connected, and how evenly
  * the connections were spread, as a table or as JSON. "Even" is tested with Pearson's chi-square against equal
- * shares: a p-value below 0.05 says the spread is more uneven than chance explains.
+ * shares: a p-value below 0.05 says the spread is more uneven than chance explains. The report of shard I of N counts
+ * its share of the connections; {@code load merge} makes the run's report from the shards' tallies added up, its
+ * evenness worked out again from the summed counts.
  */
 final class SpreadReport {
 
@@ -25,28 +27,68 @@ final class SpreadReport {
     private final String target;
     private final int connections;
     private final int parallel;
-    private final Map<String, Histogram> connectByPod = new TreeMap<>();
-    private final Map<String, Integer> clients = new TreeMap<>();
-    private final Map<String, Integer> proxy = new TreeMap<>();
-    private final List<String> failures = new ArrayList<>();
     private final int expectedPods;
+    private final Shard shard;
+    private final Instant agreedStart;
+    private final SpreadTally tally;
+    private final Instant startedAt = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private long elapsedNanos;
+    /** Why the run failed, said by the merge that made it; null for a run's own verdict. */
+    private String runFailure;
 
+    /** A whole run, its tally to come. */
     SpreadReport(String target, int connections, int parallel, int expectedPods) {
+        this(target, connections, parallel, expectedPods, Shard.WHOLE, null, new SpreadTally());
+    }
+
+    /**
+     * @param connections the whole run's, of which this shard opens its share ({@link #opened()})
+     * @param parallel the whole run's, of which this shard takes its share, at least 1 ({@link #atATime()})
+     * @param agreedStart the instant the shards agreed to start at ({@code --barrier}); null without one
+     */
+    SpreadReport(String target, int connections, int parallel, int expectedPods, Shard shard, Instant agreedStart,
+            SpreadTally tally) {
         this.target = target;
         this.connections = connections;
         this.parallel = parallel;
         this.expectedPods = expectedPods;
+        this.shard = shard;
+        this.agreedStart = agreedStart;
+        this.tally = tally;
+    }
+
+    /** The connections this run opens: its shard's share of the whole run's. */
+    int opened() {
+        return (int) shard.share(connections);
+    }
+
+    /** The connections this run has open at a time: its shard's share of the whole run's, at least one. */
+    int atATime() {
+        return (int) Math.max(1, shard.share(parallel));
     }
 
     /** One connection's answer: the pod that sent it, its connect time, and the client as that pod saw it. */
-    synchronized void answered(String pod, long connectNanos, String clientAddress, String proxyVersion) {
-        connectByPod.computeIfAbsent(pod, p -> new Histogram(3)).recordValue(Math.max(1, connectNanos));
-        clients.merge(clientAddress, 1, Integer::sum);
-        proxy.merge(proxyVersion, 1, Integer::sum);
+    void answered(String pod, long connectNanos, String clientAddress, String proxyVersion) {
+        tally.answered(pod, connectNanos, clientAddress, proxyVersion);
     }
 
-    synchronized void failed(String why) {
-        failures.add(why);
+    void failed(String why) {
+        tally.failed(why);
+    }
+
+    /** The last connection is done. */
+    synchronized void ended() {
+        elapsedNanos = System.nanoTime() - startNanos;
+    }
+
+    /**
+     * The run failed for {@code reason}, which says all there is: a merge's missing and failed shards and the pods that
+     * answered its shards together. Null leaves the run's own verdict.
+     */
+    synchronized SpreadReport failing(String reason) {
+        runFailure = reason;
+        return this;
     }
 
     synchronized boolean ok() {
@@ -58,19 +100,32 @@ final class SpreadReport {
      * when it did not. Without a single answer, only why the connections failed: a count of pods says nothing then.
      */
     synchronized String failure() {
-        List<String> reasons = new ArrayList<>();
-        if (!failures.isEmpty()) {
-            reasons.add(plural(failures.size(), "connection") + " failed, first: " + failures.get(0));
+        if (runFailure != null) {
+            return runFailure;
         }
-        if (!connectByPod.isEmpty() && expectedPods > 0 && connectByPod.size() != expectedPods) {
-            reasons.add(podsAnswered());
+        List<String> reasons = new ArrayList<>();
+        if (tally.failures() > 0) {
+            reasons.add(plural(tally.failures(), "connection") + " failed, first: " + tally.firstFailure());
+        }
+        String pods = podsUnexpected();
+        if (pods != null) {
+            reasons.add(pods);
         }
         return reasons.isEmpty() ? null : String.join("; ", reasons);
     }
 
+    /**
+     * The pods that answered, said as {@link #podsAnswered()} does, when other than {@code --expect-pods}; null when as
+     * many answered, none was expected or none answered.
+     */
+    String podsUnexpected() {
+        int pods = tally.pods();
+        return pods > 0 && expectedPods > 0 && pods != expectedPods ? podsAnswered() : null;
+    }
+
     /** {@code 3 pods answered}, {@code 1 of 3 expected pods answered}, {@code 4 pods answered, 3 expected}. */
     private String podsAnswered() {
-        int pods = connectByPod.size();
+        int pods = tally.pods();
         if (expectedPods == 0 || pods == expectedPods) {
             return plural(pods, "pod") + " answered";
         }
@@ -83,8 +138,8 @@ final class SpreadReport {
     }
 
     /** Connections per pod, with a 0 for each expected pod that did not answer. */
-    synchronized long[] counts() {
-        List<Long> counts = new ArrayList<>(connectByPod.values().stream().map(Histogram::getTotalCount).toList());
+    long[] counts() {
+        List<Long> counts = new ArrayList<>(tally.connectByPod().values().stream().map(Histogram::getTotalCount).toList());
         while (counts.size() < expectedPods) {
             counts.add(0L);
         }
@@ -136,7 +191,9 @@ final class SpreadReport {
 
     synchronized String table() {
         StringBuilder out = new StringBuilder();
-        String tried = f("%s to %s, %d at a time", plural(connections, "connection"), target, parallel);
+        String tried = f("%s to %s, %d at a time%s", plural(opened(), "connection"), target, atATime(),
+                shard.isWhole() ? "" : f(" (shard %s of the run's %d)", shard, connections));
+        Map<String, Histogram> connectByPod = tally.connectByPod();
         if (connectByPod.isEmpty()) {
             row(out, "spread", tried);
             row(out, "result", "FAILED: " + failure());
@@ -146,7 +203,7 @@ final class SpreadReport {
         double[] chi = chiSquare(counts);
         row(out, "spread", tried + ": " + podsAnswered());
         out.append(f("  %-40s %11s %7s %12s %12s%n", "pod", "connections", "share", "connect p50", "connect p99"));
-        long answered = connectByPod.values().stream().mapToLong(Histogram::getTotalCount).sum();
+        long answered = tally.answered();
         connectByPod.forEach((pod, connect) -> out.append(f("  %-40s %11d %6.1f%% %12s %12s%n", pod,
                 connect.getTotalCount(), 100.0 * connect.getTotalCount() / answered,
                 micros(connect.getValueAtPercentile(50)), micros(connect.getValueAtPercentile(99)))));
@@ -157,39 +214,47 @@ final class SpreadReport {
         } else {
             row(out, "evenness", "one pod answered: nothing to compare (--expect-pods counts pods that got none)");
         }
-        row(out, "clients", f("as the pods saw them: %s; PROXY protocol: %s", clients, proxy));
+        row(out, "clients", f("as the pods saw them: %s; PROXY protocol: %s", tally.clients(), tally.proxy()));
         row(out, "result", ok() ? "OK, every connection answered" : "FAILED: " + failure());
         return out.toString();
     }
 
+    /**
+     * The report as JSON: what a {@link LoadResult} has for {@code load merge} (the shard, its start and the one agreed
+     * on, the connections it counted, the connect times of all pods as the latency histogram) and spread's figures.
+     */
     synchronized String json() {
-        long[] counts = counts();
-        double[] chi = chiSquare(counts);
-        JsonObject pods = new JsonObject();
-        connectByPod.forEach((pod, connect) -> pods.put(pod, new JsonObject()
-                .put("connections", connect.getTotalCount())
-                .put("connectMicrosP50", connect.getValueAtPercentile(50) / 1000.0)
-                .put("connectMicrosP99", connect.getValueAtPercentile(99) / 1000.0)));
-        return new JsonObject()
-                .put("workload", "spread")
-                .put("target", target)
+        long answered = tally.answered();
+        return new LoadResult("spread", target, "socket", atATime())
+                .parameter("connections", connections)
+                .parameter("parallel", parallel)
+                .shard(shard).agreedStart(agreedStart).latencyOf("connect")
+                .counted(startedAt, startedAt, elapsedNanos, new LoadResult.Counts(0, 0, answered,
+                        answered + tally.failures(), tally.failures(), 0), tally.connects())
+                .toJson()
                 .put("ok", ok())
                 .put("failure", failure())
-                .put("connections", connections)
+                .mergeIn(figures())
+                .encode();
+    }
+
+    /**
+     * Spread's own fields of the report: its tally ({@link SpreadTally#toJson()}), the connections it opened (each
+     * answered or failed) and how many at a time, the pods expected, and how evenly the connections were spread, worked
+     * out from the tally.
+     */
+    synchronized JsonObject figures() {
+        long[] counts = counts();
+        double[] chi = chiSquare(counts);
+        return tally.toJson()
+                .put("connections", tally.answered() + tally.failures())
                 .put("expectedPods", expectedPods == 0 ? null : expectedPods)
-                .put("parallel", parallel)
-                .put("answered", connectByPod.values().stream().mapToLong(Histogram::getTotalCount).sum())
-                .put("failures", failures.size())
-                .put("firstFailure", failures.isEmpty() ? null : failures.get(0))
-                .put("pods", pods)
+                .put("parallel", atATime())
                 .put("maxOverMin", finite(maxOverMin(counts)))
                 .put("coefficientOfVariation", finite(coefficientOfVariation(counts)))
                 .put("chiSquare", finite(chi[0]))
                 .put("degreesOfFreedom", Math.max(0, counts.length - 1))
-                .put("pValue", finite(chi[1]))
-                .put("clients", new JsonObject(new TreeMap<String, Object>(clients)))
-                .put("proxyProtocol", new JsonObject(new TreeMap<String, Object>(proxy)))
-                .encode();
+                .put("pValue", finite(chi[1]));
     }
 
     /** JSON has no infinity or NaN: null says "not defined". */

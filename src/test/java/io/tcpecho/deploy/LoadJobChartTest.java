@@ -115,6 +115,29 @@ class LoadJobChartTest {
     }
 
     @Test
+    void spreadRunsAsShardsAgainstTheWhoamiPort() {
+        JsonNode args = Chart.render("""
+                whoami: {enabled: true, servicePort: 8018}
+                loadJob:
+                  enabled: true
+                  shards: 3
+                  workload: spread
+                  options: [-c, "300", -p, "6"]
+                """).get("Job", "tcp-echo-load-1").at("/spec/template/spec/containers/0/args");
+        assertThat(texts(args)).as("the release's whoami port, not its echo port").containsExactly("load", "spread",
+                "--target", "tcp-echo.echo.svc:8018", "--shard", "$(JOB_COMPLETION_INDEX)/3", "--barrier",
+                "tcp-echo-load-1-0.tcp-echo-load:7070", "--format", "json", "-c", "300", "-p", "6");
+
+        JsonNode balancer = Chart.render("{loadJob: {enabled: true, workload: spread, target: \"203.0.113.10:8008\"}}")
+                .get("Job", "tcp-echo-load-1").at("/spec/template/spec/containers/0/args");
+        assertThat(texts(balancer)).as("a target given, whoami or not").containsSequence("--target", "203.0.113.10:8008");
+
+        assertThatThrownBy(() -> Chart.render("{loadJob: {enabled: true, workload: spread}}"))
+                .hasMessageContaining("loadJob.workload=spread connects to a whoami port: enable whoami (whoami.enabled) "
+                        + "or give loadJob.target");
+    }
+
+    @Test
     void theClientsJvmFlagsAreTheUsersToChooseAndChecked() {
         JsonNode env = Chart.render("{loadJob: {enabled: true, jvmOptions: \"\"}}").get("Job", "tcp-echo-load-1")
                 .at("/spec/template/spec/containers/0/env");

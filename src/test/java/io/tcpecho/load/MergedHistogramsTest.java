@@ -50,7 +50,7 @@ class MergedHistogramsTest {
         for (int i = 0; i < count; i++) {
             reports.add(report(new Shard(i, count), shards.get(i), T0, Duration.ofSeconds(1)));
         }
-        LoadResult merged = new MergedRun(reports, count, new MergeThresholds(), new SteadyBudgets()).merged();
+        LoadResult merged = new MergedRun(reports, count, new MergeThresholds(), new SteadyBudgets(), null).merged();
         Histogram decoded = Histograms.decode(merged.toJson().getString("latencyHistogram"));
         assertThat(decoded.getTotalCount()).isEqualTo(values);
         for (double percentile : new double[] { 0, 50, 90, 99, 99.9, 100 }) {
@@ -66,7 +66,7 @@ class MergedHistogramsTest {
                 report(new Shard(0, 3), new Histogram(3), T0, Duration.ofSeconds(10)),
                 report(new Shard(1, 3), new Histogram(3), T0.plusSeconds(5), Duration.ofSeconds(7)),
                 report(new Shard(2, 3), new Histogram(3), T0.plusSeconds(20), Duration.ofSeconds(1)));
-        MergedRun run = new MergedRun(reports, null, new MergeThresholds(), new SteadyBudgets());
+        MergedRun run = new MergedRun(reports, null, new MergeThresholds(), new SteadyBudgets(), null);
         assertThat(run.merged().seconds()).isEqualTo(13.0);
         assertThat(run.merged().mibPerSecond()).isEqualTo(3.0 / 13);
         assertThat(run.startSkew()).isEqualTo(Duration.ofSeconds(20));
