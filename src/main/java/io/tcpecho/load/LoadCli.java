@@ -51,7 +51,8 @@ public final class LoadCli implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println("load: FAILED: " + LoadRun.describe(e));
+            // A barrier's reason is one line written for the user (which shards never checked in); others name their type.
+            commandLine.getErr().println("load: FAILED: " + (e instanceof BarrierException ? e.getMessage() : LoadRun.describe(e)));
             return EXIT_FAILED;
         });
         return cli;

@@ -2,8 +2,8 @@ package io.tcpecho.load;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,15 +41,20 @@ final class ShardOptions {
     long barrierTimeoutNanos;
 
     /**
-     * With {@code --barrier}, waits there until every shard of the run has checked in and returns at the instant they all
-     * start; without, returns at once.
+     * With {@code --barrier}, waits there until every shard of the run has checked in, saying on {@code spec}'s error
+     * stream what it waits for, and returns at the instant they all start; without, returns at once. Shards that cannot
+     * start together are a {@link BarrierException}, which the command line reports as the run's failure
+     * ({@link LoadCli}).
      *
-     * @param log where a line goes while the shard waits for the others
      * @return the start the shards agreed on; null without a barrier
      */
-    BarrierStart awaitStart(Shard shard, Consumer<String> log) throws BarrierException, IOException, InterruptedException {
-        return barrier == null ? null
-                : StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos), log);
+    Instant awaitStart(Shard shard, CommandSpec spec) throws BarrierException, IOException, InterruptedException {
+        if (barrier == null) {
+            return null;
+        }
+        BarrierStart start = StartBarrier.await(shard.index(), shard.count(), barrier, Duration.ofNanos(barrierTimeoutNanos),
+                line -> spec.commandLine().getErr().println("load: " + line));
+        return Instant.ofEpochMilli(start.agreedStartMillis());
     }
 
     /**

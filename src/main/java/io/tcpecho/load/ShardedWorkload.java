@@ -43,8 +43,7 @@ abstract class ShardedWorkload extends Workload {
 
     @Override
     final void awaitStart() throws BarrierException, IOException, InterruptedException {
-        BarrierStart start = shardOptions.awaitStart(shard(), line -> spec.commandLine().getErr().println("load: " + line));
-        agreedStart = start == null ? null : Instant.ofEpochMilli(start.agreedStartMillis());
+        agreedStart = shardOptions.awaitStart(shard(), spec);
     }
 
     /** Stops the command line unless each shard gets at least one of the {@code total} that {@code option} says. */

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,15 +80,8 @@ final class SpreadCommand implements Callable<Integer> {
         validate();
         Shard shard = shardOptions.resolve(spec);
         ShardOptions.shared(spec, shard, "--connections", connections);
-        BarrierStart agreed;
-        try {
-            agreed = shardOptions.awaitStart(shard, line -> spec.commandLine().getErr().println("load: " + line));
-        } catch (BarrierException e) {
-            spec.commandLine().getErr().println("load: FAILED: " + e.getMessage());
-            return LoadCli.EXIT_FAILED;
-        }
         SpreadReport report = new SpreadReport(LoadOptions.text(target), connections, parallel, expectedPods, shard,
-                agreed == null ? null : Instant.ofEpochMilli(agreed.agreedStartMillis()), new SpreadTally());
+                shardOptions.awaitStart(shard, spec), new SpreadTally());
         ExecutorService pool = Executors.newFixedThreadPool(report.atATime(), task -> new Thread(task, "load-spread"));
         try {
             for (int i = 0; i < report.opened(); i++) {

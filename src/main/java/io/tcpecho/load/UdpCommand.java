@@ -6,7 +6,6 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.BitSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,15 +85,8 @@ final class UdpCommand implements Callable<Integer> {
                     + "cannot be split into " + shard.count() + " shards: each needs at least one");
         }
         UdpSchedule schedule = new UdpSchedule(shard, count, 1_000_000_000L / rate);
-        BarrierStart agreed;
-        try {
-            agreed = shardOptions.awaitStart(shard, line -> spec.commandLine().getErr().println("load: " + line));
-        } catch (BarrierException e) {
-            spec.commandLine().getErr().println("load: FAILED: " + e.getMessage());
-            return LoadCli.EXIT_FAILED;
-        }
         UdpReport report = new UdpReport(LoadOptions.text(target), rate, (int) size, schedule, maxLossPercent,
-                agreed == null ? null : Instant.ofEpochMilli(agreed.agreedStartMillis()));
+                shardOptions.awaitStart(shard, spec));
         AtomicLong sendingEnded = new AtomicLong();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(target);

@@ -54,12 +54,7 @@ abstract class Workload implements Callable<Integer> {
         if (tlsProblem != null) {
             throw new ParameterException(spec.commandLine(), tlsProblem);
         }
-        try {
-            awaitStart();
-        } catch (BarrierException e) {
-            spec.commandLine().getErr().println("load: FAILED: " + e.getMessage());
-            return LoadCli.EXIT_FAILED;
-        }
+        awaitStart();
         RunReport result;
         try (LoadRun run = new LoadRun(common.target, common.threads(), common.seed, common.timeoutNanos, common.tls,
                 common.expect)) {
