@@ -32,9 +32,19 @@ public interface EchoConfig {
     String host();
 
     /**
-     * Verticle instances sharing the port, 1–1024. Unset: the number of Vert.x event loops
-     * ({@code quarkus.vertx.event-loops-pool-size}, 2 × CPUs).
+     * Event loops that carry client traffic (every TCP and UDP port but the management one, whose loop is Quarkus's
+     * own), 1–1024. Unset: two per CPU (CPUs = the container's limit), as in Netty. Measured against one per CPU with a
+     * C client: more bulk throughput, but less ping-pong throughput and a higher p99 (bench/NOTES.md, section 11); set
+     * it to the CPU count where the ping-pong tail matters.
+     * <p>
+     * See io.tcpecho.echo.DataPlaneVertx for why the data plane has loops of its own.
      */
+    OptionalInt eventLoops();
+
+    /** The most {@link #eventLoops()} allows. */
+    int MAX_EVENT_LOOPS = 1024;
+
+    /** Verticle instances sharing the port, 1–1024. Unset: one per event loop ({@code echo.event-loops}). */
     OptionalInt instances();
 
     /** Close connections with no traffic in either direction for this long; 0 turns it off. */

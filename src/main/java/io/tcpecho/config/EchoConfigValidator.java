@@ -70,6 +70,7 @@ public final class EchoConfigValidator {
         if (config.host().isBlank()) {
             problems.add("Invalid configuration: echo.host is empty; use an address such as 0.0.0.0 or 127.0.0.1");
         }
+        config.eventLoops().ifPresent(n -> range(problems, "echo.event-loops", n, 1, EchoConfig.MAX_EVENT_LOOPS));
         config.instances().ifPresent(n -> range(problems, "echo.instances", n, 1, 1024));
         notNegative(problems, "echo.idle-timeout", config.idleTimeout());
         config.udp().port().ifPresent(port -> range(problems, "echo.udp.port", port, 0, 65535));

@@ -61,7 +61,7 @@ public class EchoServer {
     private final ListenerCloseDeferral deferral = new ListenerCloseDeferral();
     private volatile int instances;
 
-    EchoServer(Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
+    EchoServer(@DataPlane Vertx vertx, EchoConfig config, ConnectionAcceptor acceptor, Instance<ConnectionGate> gate,
             MemoryBudget budget, TlsListener tls, FaultMetrics faultMetrics, WhoamiReplies whoami) {
         this.vertx = vertx;
         this.config = config;

@@ -31,7 +31,7 @@ public class EventLoopProgress {
     private final List<Counter> counters;
 
     @Inject
-    EventLoopProgress(Vertx vertx) {
+    EventLoopProgress(@DataPlane Vertx vertx) {
         this(EventLoops.of(vertx));
     }
 

@@ -15,11 +15,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tcpecho.echo.DataPlane;
 import io.tcpecho.echo.EventLoops;
 import io.vertx.core.Vertx;
 
 /**
- * How long the slowest Vert.x event loop takes to run a task, probed every second from a thread of its own:
+ * How long the slowest data-plane event loop ({@code DataPlaneVertx}) takes to run a task, probed every second from a thread of its own:
  * {@code echo_event_loop_delay_seconds}. A loop still busy with the last probe counts as delayed since that probe was
  * sent, so a blocked loop shows as a growing delay, not as a gap in the series, well before liveness fails at 2 s.
  */
@@ -35,7 +36,7 @@ public class EventLoopDelay {
     private final AtomicLongArray delay;
     private ScheduledExecutorService prober;
 
-    EventLoopDelay(Vertx vertx, MeterRegistry registry) {
+    EventLoopDelay(@DataPlane Vertx vertx, MeterRegistry registry) {
         this.loops = EventLoops.of(vertx);
         this.registry = registry;
         this.sentAt = new AtomicLongArray(loops.size());

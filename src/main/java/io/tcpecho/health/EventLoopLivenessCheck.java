@@ -15,7 +15,7 @@ import io.netty.util.concurrent.Future;
 import io.tcpecho.echo.EventLoopProgress;
 
 /**
- * Alive while no Vert.x event loop is blocked: within {@link #MAX_DELAY} each loop either runs a task or moves its
+ * Alive while no data-plane event loop ({@code DataPlaneVertx}) is blocked: within {@link #MAX_DELAY} each loop either runs a task or moves its
  * connections on (reads, or writes that complete). A blocked loop stalls every connection on it, and restarting the pod
  * is the cure. A loop that is merely busy is not blocked: under a flood of thousands of connections one pass of a loop
  * over those that are ready can take seconds before its tasks run, and restarting an overloaded pod would only move its

@@ -24,6 +24,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.echo.DataPlane;
 import io.tcpecho.echo.EventLoops;
 import io.tcpecho.echo.ListenFailure;
 import io.vertx.core.Vertx;
@@ -48,7 +49,7 @@ public class UdpEchoServer {
     private volatile Channel channel;
     private volatile LocalAddressSockets localSockets;
 
-    UdpEchoServer(Vertx vertx, EchoConfig config, UdpMetrics metrics) {
+    UdpEchoServer(@DataPlane Vertx vertx, EchoConfig config, UdpMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tcpecho.config.EchoConfig;
+import io.tcpecho.echo.DataPlane;
 import io.tcpecho.echo.EchoMetrics;
 import io.tcpecho.echo.ListenFailure;
 import io.tcpecho.echo.ProxyProtocolReader;
@@ -43,7 +44,7 @@ public class WhoamiServer {
     private final WhoamiReplies replies;
     private volatile NetServer server;
 
-    WhoamiServer(Vertx vertx, EchoConfig config, EchoMetrics metrics, WhoamiReplies replies) {
+    WhoamiServer(@DataPlane Vertx vertx, EchoConfig config, EchoMetrics metrics, WhoamiReplies replies) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;

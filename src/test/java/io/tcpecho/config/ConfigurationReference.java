@@ -62,11 +62,7 @@ final class ConfigurationReference {
     /** Quarkus' own keys that the reference documents, with the default when application.properties sets none. */
     private static final List<Row> QUARKUS = List.of(
             new Row("quarkus.management.port", "`9000`", "Health and metrics port."),
-            new Row("quarkus.shutdown.delay", "unset", "On SIGTERM, readiness is DOWN for this long before the listener closes."),
-            new Row("quarkus.vertx.event-loops-pool-size", "2 × CPUs", "Event loops, hence the default instance count (two "
-                    + "per CPU, as in Netty; CPUs = the container's limit). Measured against one per CPU with a C client: more "
-                    + "bulk throughput, but less ping-pong throughput and a higher p99 (bench/NOTES.md, section 11); set it to "
-                    + "the CPU count where the ping-pong tail matters."));
+            new Row("quarkus.shutdown.delay", "unset", "On SIGTERM, readiness is DOWN for this long before the listener closes."));
 
     final List<Row> rows = new ArrayList<>();
     /** Keys whose method has no javadoc in {@link #SOURCE}. */

@@ -107,6 +107,8 @@ class EchoConfigValidatorTest {
             "echo.udp.port, 70000, 'Invalid configuration: echo.udp.port=70000 is out of range; allowed: 0 to 65535'",
             "echo.udp.rate-per-source, 0, 'Invalid configuration: echo.udp.rate-per-source=0 is out of range; allowed: 1 to 10000000'",
             "echo.udp.rate-global, -5, 'Invalid configuration: echo.udp.rate-global=-5 is out of range; allowed: 1 to 10000000'",
+            "echo.event-loops, 0, 'Invalid configuration: echo.event-loops=0 is out of range; allowed: 1 to 1024'",
+            "echo.event-loops, 1025, 'Invalid configuration: echo.event-loops=1025 is out of range; allowed: 1 to 1024'",
             "echo.instances, 0, 'Invalid configuration: echo.instances=0 is out of range; allowed: 1 to 1024'",
             "echo.idle-timeout, -5s, 'Invalid configuration: echo.idle-timeout=-5s is negative; allowed: 0s (off) or a positive duration such as 30s'",
             "echo.drain-timeout, -1s, 'Invalid configuration: echo.drain-timeout=-1s is negative; allowed: 0s (off) or a positive duration such as 30s'",

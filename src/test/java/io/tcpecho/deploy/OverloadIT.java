@@ -150,6 +150,7 @@ class OverloadIT {
 
         List<String> liveness = new ArrayList<>();
         long kernelTcpPages = 0;
+        long slowestProbeNanos = 0;
         long deadline = System.nanoTime() + floodHold.plusMinutes(3).toNanos();
         // A flood still running a minute after its hold: which side holds the bytes of the connections that have not
         // finished (a client's Recv-Q: it does not read; a server's Send-Q: the client's window is shut; neither: the
@@ -157,7 +158,9 @@ class OverloadIT {
         long stalledAfter = System.nanoTime() + floodHold.plusSeconds(60).toNanos();
         floodStallQueues = null;
         while (floodsRunning.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
+            long probeStart = System.nanoTime();
             liveness.add(Http.probe(management + "/q/health/live"));
+            slowestProbeNanos = Math.max(slowestProbeNanos, System.nanoTime() - probeStart);
             kernelTcpPages = Math.max(kernelTcpPages, kernelTcpMemoryPages());
             if (floodStallQueues == null && System.nanoTime() > stalledAfter) {
                 floodStallQueues = socketQueues(echoPort, latencyPort);
@@ -182,8 +185,9 @@ class OverloadIT {
         long peak = peakMemory(container);
         Map<String, Long> drops = kernelTcpDrops();
         drops.replaceAll((name, after) -> after - dropsBefore.getOrDefault(name, 0L));
-        System.out.printf("OverloadIT %s, %s port: peak container memory %d MiB, peak kernel TCP memory %d MiB (tcp_mem %s, "
-                + "during the run %s); %s%n", limit, floodPort, peak >> 20, kernelTcpPages * 4096 >> 20,
+        System.out.printf("OverloadIT %s, %s port: slowest of %d liveness answers %d ms, peak container memory %d MiB, "
+                + "peak kernel TCP memory %d MiB (tcp_mem %s, during the run %s); %s%n", limit, floodPort, liveness.size(),
+                TimeUnit.NANOSECONDS.toMillis(slowestProbeNanos), peak >> 20, kernelTcpPages * 4096 >> 20,
                 String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_mem"))).replace('\t', ' '), drops,
                 memoryMetrics + (floodStallQueues == null ? "" : "; still flooding a minute after the hold: " + floodStallQueues));
         assertThat(peak).as("peak memory of the container").isLessThan(mebibytes * 1024L * 1024L);

@@ -49,11 +49,6 @@ class EchoSemanticsTest {
     }
 
     @Test
-    void oneInstancePerEventLoopAndTwoEventLoopsPerCpuByDefault() {
-        assertThat(server.instances()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
-    }
-
-    @Test
     void fiveHundredConnectionsOpenAtOnceEachGetTheirOwnBytes() throws Exception {
         List<EchoClient> clients = new ArrayList<>();
         try {

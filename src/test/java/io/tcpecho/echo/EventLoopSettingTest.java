@@ -11,7 +11,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.tcpecho.testing.EchoClient;
 import io.tcpecho.testing.LimitsProfile;
 
-/** A user's event-loop count wins over the two-per-CPU default, and the listener follows it. */
+/** A user's event-loop count (echo.event-loops) wins over the two-per-CPU default, and the listener follows it. */
 @QuarkusTest
 @TestProfile(LimitsProfile.class)
 class EventLoopSettingTest {

@@ -34,7 +34,7 @@ public class LimitsProfile implements QuarkusTestProfile {
                 Map.entry("echo.tcp.keep-alive-idle", "7s"),
                 Map.entry("echo.tcp.keep-alive-interval", "3s"),
                 Map.entry("echo.tcp.keep-alive-count", "4"),
-                Map.entry("quarkus.vertx.event-loops-pool-size", "3"));
+                Map.entry("echo.event-loops", "3"));
     }
 
     @Override
