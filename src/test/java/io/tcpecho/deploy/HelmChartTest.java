@@ -382,6 +382,7 @@ class HelmChartTest {
         assertThat(r.env("QUARKUS_SHUTDOWN_DELAY")).isEqualTo("5s");
         assertThat(r.env("ECHO_IDLE_TIMEOUT")).isEqualTo("0s");
         // Unset optional settings keep the application's defaults.
+        assertThat(r.env("ECHO_EVENT_LOOPS")).isNull();
         assertThat(r.env("ECHO_INSTANCES")).isNull();
         assertThat(r.env("ECHO_TCP_RECEIVE_BUFFER_SIZE")).isNull();
         // Every variable the chart sets is a key the application reads.
@@ -407,6 +408,7 @@ class HelmChartTest {
                 echo:
                   port: 17007
                   host: "::"
+                  eventLoops: 6
                   instances: 3
                   idleTimeout: 5m
                   maxConnections: 2000000
@@ -472,6 +474,7 @@ class HelmChartTest {
         assertThat(Map.ofEntries(
                 Map.entry("ECHO_PORT", r.env("ECHO_PORT")),
                 Map.entry("ECHO_HOST", r.env("ECHO_HOST")),
+                Map.entry("ECHO_EVENT_LOOPS", r.env("ECHO_EVENT_LOOPS")),
                 Map.entry("ECHO_INSTANCES", r.env("ECHO_INSTANCES")),
                 Map.entry("ECHO_IDLE_TIMEOUT", r.env("ECHO_IDLE_TIMEOUT")),
                 Map.entry("ECHO_MAX_CONNECTIONS", r.env("ECHO_MAX_CONNECTIONS")),
@@ -509,6 +512,7 @@ class HelmChartTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                         Map.entry("ECHO_PORT", "17007"),
                         Map.entry("ECHO_HOST", "::"),
+                        Map.entry("ECHO_EVENT_LOOPS", "6"),
                         Map.entry("ECHO_INSTANCES", "3"),
                         Map.entry("ECHO_IDLE_TIMEOUT", "5m"),
                         Map.entry("ECHO_MAX_CONNECTIONS", "2000000"),
