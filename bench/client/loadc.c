@@ -4,7 +4,7 @@
 //
 //	loadc bulk -c 16 -s 64MiB [--chunk 64KiB] [-w 1s] --target 127.0.0.1:7007
 //	loadc pingpong -c 64 -m 64 -d 8s -w 2s --target 127.0.0.1:7007
-//	loadc churn -c 16 -m 64 -d 8s -w 2s --target 127.0.0.1:7007
+//	loadc churn -c 16 -m 64 -d 8s -w 2s --sources 127.0.0.1-127.0.0.16 --target 127.0.0.1:7007
 //
 // The workloads are the Java client's of the same name (docs/load-client.md), as the benchmark runs them:
 //   bulk      N connections each stream S bytes full duplex in writes of CHUNK, half-close, and expect the whole
@@ -23,6 +23,12 @@
 // "ok": false, and the exit status is 1. The JSON line has the Java client's field names (--format json), which is
 // the only format there is; its latency percentiles come from a log-linear histogram of 3 significant digits, as
 // HdrHistogram's in the Java client.
+//
+// --sources FIRST-LAST connects from each IPv4 address of the range in turn. Churn needs it: the client closes
+// first, so each connection leaves a TIME_WAIT on the client's side, and from one address the ~28 K ports of the
+// ephemeral range are all in TIME_WAIT at ~14 K connections/s; connect() then spends its time searching them
+// (__inet_hash_connect, tcp_twsk_unique: 28% of the machine in a profile) and caps every server at that rate.
+// Sixteen loopback addresses make the search short again (bench/NOTES.md, section 12).
 //
 // One thread per CPU (--threads), each with its own edge-triggered epoll set and its share of the connections.
 #define _GNU_SOURCE
@@ -66,6 +72,9 @@ static struct {
     const char *name;
     const char *target;
     struct sockaddr_in address;
+    // Where connections come from: source_count addresses from source_first (host order); none: the kernel's choice.
+    uint32_t source_first;
+    uint32_t source_count;
     long connections;
     uint64_t size;
     uint64_t chunk;
@@ -142,7 +151,8 @@ static void fail(const char *format, ...) {
 
 static void usage(const char *problem) {
     fprintf(stderr, "loadc: %s\nusage: loadc bulk|pingpong|churn [-c N] [-s SIZE] [--chunk SIZE] [-m SIZE] "
-                    "[-d DURATION] [-w DURATION] [--threads N] [--format json] --target HOST:PORT\n", problem);
+                    "[-d DURATION] [-w DURATION] [--threads N] [--sources FIRST-LAST] [--format json] "
+                    "--target HOST:PORT\n", problem);
     exit(2);
 }
 
@@ -190,6 +200,24 @@ static uint64_t parse_duration(const char *text) {
     return (uint64_t) (number * unit);
 }
 
+// FIRST-LAST, two IPv4 addresses, LAST not below FIRST: 127.0.0.1-127.0.0.16.
+static void parse_sources(const char *text) {
+    const char *dash = strchr(text, '-');
+    char first[32];
+    struct in_addr from, to;
+    if (dash == NULL || (size_t) (dash - text) >= sizeof first) {
+        usage("--sources is FIRST-LAST, two IPv4 addresses");
+    }
+    memcpy(first, text, (size_t) (dash - text));
+    first[dash - text] = '\0';
+    if (inet_pton(AF_INET, first, &from) != 1 || inet_pton(AF_INET, dash + 1, &to) != 1
+            || ntohl(to.s_addr) < ntohl(from.s_addr)) {
+        usage("--sources is FIRST-LAST, two IPv4 addresses, LAST not below FIRST");
+    }
+    options.source_first = ntohl(from.s_addr);
+    options.source_count = ntohl(to.s_addr) - ntohl(from.s_addr) + 1;
+}
+
 static void parse(int argc, char **argv) {
     if (argc < 2) {
         usage("no workload");
@@ -229,6 +257,8 @@ static void parse(int argc, char **argv) {
             options.threads = atol(value);
         } else if (strcmp(name, "--target") == 0) {
             options.target = value;
+        } else if (strcmp(name, "--sources") == 0) {
+            parse_sources(value);
         } else if (strcmp(name, "--format") == 0) {
             if (strcmp(value, "json") != 0) {
                 usage("JSON is the only format");
@@ -377,6 +407,20 @@ static void open_connection(struct worker *w) {
         return;
     }
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (options.source_count > 0) {
+        // The port is left to connect(), which then picks one unique for the whole 4-tuple, not for the address.
+        setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+        struct sockaddr_in source = { .sin_family = AF_INET };
+        source.sin_addr.s_addr = htonl(options.source_first + (uint32_t) (c->id % options.source_count));
+        if (bind(c->fd, (struct sockaddr *) &source, sizeof source) < 0) {
+            char address[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &source.sin_addr, address, sizeof address);
+            fail("bind to %s: %s", address, strerror(errno));
+            close(c->fd);
+            free(c);
+            return;
+        }
+    }
     if (connect(c->fd, (struct sockaddr *) &options.address, sizeof options.address) < 0 && errno != EINPROGRESS) {
         fail("connect to %s: %s", options.target, strerror(errno));
         close(c->fd);

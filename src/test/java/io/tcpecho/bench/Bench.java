@@ -62,6 +62,8 @@ public final class Bench {
     /** Ours as an earlier build packaged it ({@code --before}): an A/B of a change on the same machine in one run. */
     static final String BEFORE = "before";
 
+    /** The C client's source addresses on churn: sixteen of loopback's, each with its own ephemeral ports. */
+    static final String CHURN_SOURCES = "127.0.0.1-127.0.0.16";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path app;
@@ -497,6 +499,11 @@ public final class Bench {
         if (client == BenchClient.C) {
             List<String> command = new ArrayList<>(List.of(cClient));
             command.addAll(workload);
+            if (workload.get(0).equals("churn")) {
+                // From one address the client's TIME_WAITs fill the ephemeral ports and connect() searches them,
+                // which capped every server alike (bench/NOTES.md, section 12).
+                command.addAll(List.of("--sources", CHURN_SOURCES));
+            }
             command.addAll(List.of("--target", "127.0.0.1:" + port));
             return command;
         }
@@ -656,7 +663,8 @@ public final class Bench {
         if (cClient != null) {
             md.append("- C client: `bench/client/loadc.c`, gcc -O2, a thread per CPU on edge-triggered epoll, every ")
                     .append("echoed byte compared (memcmp) with its connection's pseudo-random stream; ")
-                    .append(client == BenchClient.C ? "the results table's client for bulk, ping-pong and churn"
+                    .append(client == BenchClient.C ? "the results table's client for bulk, ping-pong and churn (churn "
+                            + "from the source addresses " + CHURN_SOURCES + ", bench/NOTES.md section 12)"
                             : "the results table's client: none (`--client java`)")
                     .append(comparison == null ? "" : "; beside the Java client in \"Load client against C\"")
                     .append(".\n");
@@ -694,6 +702,28 @@ public final class Bench {
      * maximum when it is loaded, and the nftables tables (podman's netavark adds some; with them every loopback
      * connection is tracked).
      */
+    /**
+     * TCP sockets in TIME_WAIT (from /proc/net/sockstat) and the kernel's cap on them: every churn connection leaves
+     * one on the client's side for 60 s, and a full table (the cap) changes what the kernel does per close.
+     */
+    private static String timeWait() {
+        try {
+            String tcp = Files.readAllLines(Path.of("/proc/net/sockstat")).stream().filter(l -> l.startsWith("TCP:"))
+                    .findFirst().orElse("");
+            String[] fields = tcp.split(" ");
+            String count = "?";
+            for (int i = 1; i + 1 < fields.length; i++) {
+                if (fields[i].equals("tw")) {
+                    count = fields[i + 1];
+                }
+            }
+            return "TIME_WAIT sockets: " + count + " of net.ipv4.tcp_max_tw_buckets "
+                    + Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_max_tw_buckets")).get(0) + '\n';
+        } catch (IOException e) {
+            return "TIME_WAIT sockets: unreadable (" + e.getMessage() + ")\n";
+        }
+    }
+
     private static String conntrack() {
         StringBuilder m = new StringBuilder();
         Path count = Path.of("/proc/sys/net/netfilter/nf_conntrack_count");
@@ -708,6 +738,7 @@ public final class Bench {
         } catch (IOException e) {
             m.append("nf_conntrack: unreadable (").append(e.getMessage()).append(")\n");
         }
+        m.append(timeWait());
         boolean nft = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
                 .anyMatch(directory -> Files.isExecutable(Path.of(directory, "nft")));
         if (!nft) {
