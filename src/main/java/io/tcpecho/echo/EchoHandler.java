@@ -276,6 +276,14 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
 
     private void sendFinThenClose() {
         output = Output.SHUT;
+        if (!TlsHalfClose.isTls(channel)) {
+            // The client ended its output and all of it was read, so the close leaves nothing unread that would turn
+            // it into a reset: the kernel sends the echo's tail, then the FIN, as shutdown(SHUT_WR) would, without
+            // that call and the exception Netty makes for every output shutdown (bench/NOTES.md, section 12).
+            account.endsAsIfUndecided(CloseReason.COMPLETED);
+            ctx.close();
+            return;
+        }
         TlsHalfClose.shutdownOutput(channel).addListener((ChannelFuture shut) -> {
             if (shut.isSuccess()) {
                 account.endsAsIfUndecided(CloseReason.COMPLETED);

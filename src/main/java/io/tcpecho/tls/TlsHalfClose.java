@@ -25,6 +25,11 @@ public final class TlsHalfClose {
         return event instanceof ChannelInputShutdownEvent || event == SslCloseCompletionEvent.SUCCESS;
     }
 
+    /** Whether the channel runs TLS, whose end of output is close_notify before the FIN. */
+    public static boolean isTls(Channel channel) {
+        return channel.pipeline().get(SslHandler.class) != null;
+    }
+
     /** Sends close_notify if the channel runs TLS, then FIN; completes when the FIN is sent. */
     public static ChannelFuture shutdownOutput(Channel channel) {
         DuplexChannel duplex = (DuplexChannel) channel;

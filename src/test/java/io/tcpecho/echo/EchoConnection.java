@@ -49,8 +49,12 @@ final class EchoConnection {
         return data;
     }
 
-    /** The client's FIN, as the transport reports it on a channel that allows half-closure. */
+    /**
+     * The client's FIN, as the transport reports it on a channel that allows half-closure: once everything before it was
+     * read, the input shut down, then the event.
+     */
     void clientFin() {
+        channel.shutdownInput();
         channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         runTasks();
     }

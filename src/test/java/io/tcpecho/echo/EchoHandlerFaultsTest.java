@@ -38,7 +38,7 @@ class EchoHandlerFaultsTest {
 
         connection.advance(1);
         assertThat(connection.isOpen()).isFalse();
-        assertThat(connection.channel().writtenAtOutputShutdown()).as("a reset, no FIN").isEqualTo(-1);
+        assertThat(connection.channel().writtenAtFin()).as("a reset, no FIN").isEqualTo(-1);
         assertThat(connection.echoed()).isEqualTo("first");
         assertThat(queued.refCnt()).isZero();
         assertThat(server.bytes("dropped")).isEqualTo(6);
@@ -67,7 +67,7 @@ class EchoHandlerFaultsTest {
         connection.send("012345");
         assertThat(channel.isOutputShutdown()).isFalse();
         ByteBuf across = connection.send("6789abcd");
-        assertThat(channel.writtenAtOutputShutdown()).as("the FIN right after byte 10").isEqualTo(10);
+        assertThat(channel.writtenAtFin()).as("the FIN right after byte 10").isEqualTo(10);
         assertThat(connection.echoed()).isEqualTo("0123456789");
         assertThat(across.refCnt()).isZero();
         assertThat(server.bytes("dropped")).isEqualTo(4);
@@ -93,7 +93,7 @@ class EchoHandlerFaultsTest {
         connection.send("abcdef");
         connection.clientFin();
         assertThat(connection.isOpen()).isFalse();
-        assertThat(connection.channel().writtenAtOutputShutdown()).isEqualTo(4);
+        assertThat(connection.channel().writtenAtFin()).isEqualTo(4);
         assertThat(connection.echoed()).isEqualTo("abcd");
         assertThat(server.closes()).as("the fault's end, not a completed echo").isEqualTo(Map.of("fault", 1.0));
     }
@@ -130,7 +130,7 @@ class EchoHandlerFaultsTest {
         channel.peerResumesReading();
         connection.advance(0);
         assertThat(connection.echoed()).isEqualTo("0123456789");
-        assertThat(channel.writtenAtOutputShutdown()).isEqualTo(10);
+        assertThat(channel.writtenAtFin()).isEqualTo(10);
         connection.advance(1_999);
         assertThat(connection.isOpen()).as("the linger runs from the FIN").isTrue();
         connection.advance(1);
@@ -141,7 +141,7 @@ class EchoHandlerFaultsTest {
     @Test
     void limitDataZeroSendsItsFinBeforeAnyEcho() {
         EchoConnection connection = server.connect("limit-data=0");
-        assertThat(connection.channel().writtenAtOutputShutdown()).isZero();
+        assertThat(connection.channel().writtenAtFin()).isZero();
         connection.send("abc");
         assertThat(connection.channel().written()).isZero();
         assertThat(server.bytes("dropped")).isEqualTo(3);
@@ -162,7 +162,7 @@ class EchoHandlerFaultsTest {
         assertThat(connection.isOpen()).isTrue();
         connection.advance(1);
         assertThat(connection.isOpen()).isFalse();
-        assertThat(connection.channel().writtenAtOutputShutdown()).as("a reset, no FIN").isEqualTo(-1);
+        assertThat(connection.channel().writtenAtFin()).as("a reset, no FIN").isEqualTo(-1);
         assertThat(connection.channel().written()).isEqualTo(10);
         assertThat(server.closes()).isEqualTo(Map.of("fault", 1.0));
     }
@@ -193,7 +193,7 @@ class EchoHandlerFaultsTest {
         assertThat(server.faultActions()).isEqualTo(Map.of("stall", 1.0));
 
         connection.advance(1);
-        assertThat(channel.writtenAtOutputShutdown()).as("the FIN, before any echo").isZero();
+        assertThat(channel.writtenAtFin()).as("the FIN, before any echo").isZero();
         assertThat(connection.isOpen()).isTrue();
         assertThat(server.faultActions()).isEqualTo(Map.of("stall", 1.0, "stall_close", 1.0));
 
@@ -227,7 +227,7 @@ class EchoHandlerFaultsTest {
         assertThat(server.faultActions()).isEqualTo(Map.of("slow_close", 1.0));
 
         connection.advance(1);
-        assertThat(connection.channel().writtenAtOutputShutdown()).isEqualTo(6);
+        assertThat(connection.channel().writtenAtFin()).isEqualTo(6);
         assertThat(connection.isOpen()).isFalse();
         assertThat(server.closes()).isEqualTo(Map.of("completed", 1.0));
     }

@@ -72,7 +72,7 @@ class EchoHandlerTest {
 
         connection.clientFin();
         HalfClosableChannel channel = connection.channel();
-        assertThat(channel.writtenAtOutputShutdown()).as("the server's FIN after the whole echo").isEqualTo(6);
+        assertThat(channel.writtenAtFin()).as("the server's FIN after the whole echo").isEqualTo(6);
         assertThat(channel.written()).as("nothing after the FIN").isEqualTo(6);
         assertThat(connection.isOpen()).as("closed after the FIN").isFalse();
         assertThat(connection.echoed()).isEqualTo("abcdef");
@@ -88,7 +88,7 @@ class EchoHandlerTest {
         EchoConnection connection = server(Map.of()).connect();
         connection.clientFin();
         connection.clientFin();
-        assertThat(connection.channel().writtenAtOutputShutdown()).isZero();
+        assertThat(connection.channel().writtenAtFin()).isZero();
         assertThat(server.closes()).as("counted once").isEqualTo(Map.of("completed", 1.0));
     }
 
@@ -148,7 +148,7 @@ class EchoHandlerTest {
             return !connection.isOpen();
         });
         assertThat(server.closes()).isEqualTo(Map.of("idle_timeout", 1.0));
-        assertThat(connection.channel().writtenAtOutputShutdown()).as("a close, not a FIN").isEqualTo(-1);
+        assertThat(connection.channel().writtenAtFin()).as("a close, not a FIN").isEqualTo(-1);
     }
 
     @Test

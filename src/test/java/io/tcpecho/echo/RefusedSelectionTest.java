@@ -31,7 +31,7 @@ class RefusedSelectionTest {
     @Test
     void theErrorLineThenTheServersFinThenTheCloseAtTheClientsFin() {
         assertThat(connection.echoed()).isEqualTo(LINE);
-        assertThat(connection.channel().writtenAtOutputShutdown()).as("the FIN right after the line").isEqualTo(LINE.length());
+        assertThat(connection.channel().writtenAtFin()).as("the FIN right after the line").isEqualTo(LINE.length());
         assertThat(server.refusedSelections()).isEqualTo(Map.of("command/invalid", 1.0));
 
         ByteBuf meanwhile = connection.send("echo me");
@@ -53,7 +53,7 @@ class RefusedSelectionTest {
         connection.advance(1);
         assertThat(connection.isOpen()).isFalse();
         assertThat(server.openingConnections()).isZero();
-        assertThat(connection.channel().writtenAtOutputShutdown()).isEqualTo(LINE.length());
+        assertThat(connection.channel().writtenAtFin()).isEqualTo(LINE.length());
     }
 
     @Test

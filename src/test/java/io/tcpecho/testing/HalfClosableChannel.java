@@ -12,14 +12,18 @@ import io.netty.channel.socket.DuplexChannel;
 /**
  * An {@link EmbeddedChannel} that half-closes as a socket does, for stages that send their FIN through
  * {@link DuplexChannel#shutdownOutput()} (Netty 4.1's embedded channel is no {@code DuplexChannel}). It records how many
- * bytes had been written when the output was shut down, so that a test can tell whether the FIN came after everything
- * or at an exact offset. As on a socket, shutting down a closed channel fails.
+ * bytes had been written when the server's FIN went, so that a test can tell whether the FIN came after everything or
+ * at an exact offset: at the output's shutdown, or at a close once the peer's FIN was read (then nothing is left
+ * unread, and the kernel sends the FIN after what was written, as it does on a socket without SO_LINGER 0). As on a
+ * socket, shutting down a closed channel fails.
  */
 public final class HalfClosableChannel extends EmbeddedChannel implements DuplexChannel {
 
     private long written;
     /** Bytes written before the output was shut down; -1 while it is open. */
     private long writtenAtOutputShutdown = -1;
+    /** Bytes written before the FIN: at the output's shutdown, or at a close after the peer's FIN; -1: no FIN yet. */
+    private long writtenAtFin = -1;
     private boolean inputShutdown;
     /** The peer reads nothing: its window is closed, and what is flushed stays in the channel's outbound buffer. */
     private boolean peerStoppedReading;
@@ -55,9 +59,9 @@ public final class HalfClosableChannel extends EmbeddedChannel implements Duplex
         return written;
     }
 
-    /** Bytes that had been written when the output was shut down (the FIN's offset); -1 if it never was. */
-    public long writtenAtOutputShutdown() {
-        return writtenAtOutputShutdown;
+    /** Bytes that had been written when the server's FIN went (its offset); -1 if none went. */
+    public long writtenAtFin() {
+        return writtenAtFin;
     }
 
     @Override
@@ -77,8 +81,17 @@ public final class HalfClosableChannel extends EmbeddedChannel implements Duplex
         }
         if (writtenAtOutputShutdown < 0) {
             writtenAtOutputShutdown = written;
+            writtenAtFin = written;
         }
         return promise.setSuccess();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        if (writtenAtFin < 0 && inputShutdown && isActive()) {
+            writtenAtFin = written;
+        }
+        super.doClose();
     }
 
     @Override
