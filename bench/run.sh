@@ -10,7 +10,7 @@
 #   bench/run.sh --client-jvm "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"   # the Java client's JVM flags
 #   bench/run.sh --before /tmp/old/quarkus-app --before-label e7d4166 --servers before --workloads pingpong,bulk16,churn
 #                               # an A/B of a change: ours against an earlier build only, on the workloads named
-#   bench/run.sh --before target/quarkus-app --before-label "1 loop per CPU" --before-env ECHO_EVENT_LOOPS=2 ...
+#   bench/run.sh --before target/quarkus-app --before-label "2 loops per CPU" --before-env ECHO_EVENT_LOOPS=4 ...
 #                               # an A/B of a setting: the same build, the environment given to "before" only
 #
 # --client java (the default) runs the shipped Java client for every workload; with c or both, the C client runs

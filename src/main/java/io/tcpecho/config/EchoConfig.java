@@ -33,9 +33,9 @@ public interface EchoConfig {
 
     /**
      * Event loops that carry client traffic (every TCP and UDP port but the management one, whose loop is Quarkus's
-     * own), 1–1024. Unset: two per CPU (CPUs = the container's limit), as in Netty. Measured against one per CPU with a
-     * C client: more bulk throughput, but less ping-pong throughput and a higher p99 (bench/NOTES.md, section 11); set
-     * it to the CPU count where the ping-pong tail matters.
+     * own), 1–1024. Unset: one per CPU (CPUs = the container's limit). Measured with a C client against two per CPU
+     * (Netty's default) in two runs of 5 rounds: more ping-pong throughput (1.08x, 1.17x) with a lower p99 (0.67x,
+     * 0.78x), bulk and churn level or better (bench/NOTES.md, sections 11 and 13).
      * <p>
      * See io.tcpecho.echo.DataPlaneVertx for why the data plane has loops of its own.
      */

@@ -30,7 +30,8 @@ import io.vertx.core.spi.VertxThreadFactory;
  * scrape served on such a loop timed out, though nothing was blocked. On Quarkus's instance the management port now
  * shares its loops with nothing but itself, so liveness can report a stalled data plane instead of stalling with it.
  * <p>
- * {@code echo.event-loops} sizes it (two per CPU by default, as Netty and plain Vert.x do); the native transport is
+ * {@code echo.event-loops} sizes it (one per CPU by default, measured against Netty's and Vert.x's two in
+ * bench/NOTES.md, sections 11 and 13); the native transport is
  * used where the platform has it. Its threads are named {@code echo-eventloop-thread-N} (Vert.x's names with
  * {@code echo-} for {@code vert.x-}), so thread dumps and profiles tell them from the management port's.
  * <p>
@@ -46,9 +47,9 @@ public class DataPlaneVertx {
     private static final String SHARED_MAP = "tcp-echo.data-plane";
     private static final String INSTANCE = "vertx";
 
-    /** The default count: two loops per CPU the JVM may use (in a container, its CPU limit). */
+    /** The default count: one loop per CPU the JVM may use (in a container, its CPU limit). */
     public static int defaultEventLoops() {
-        return 2 * Runtime.getRuntime().availableProcessors();
+        return Runtime.getRuntime().availableProcessors();
     }
 
     @Produces

@@ -45,8 +45,8 @@ class DataPlaneTest {
     URL metrics;
 
     @Test
-    void oneInstancePerEventLoopAndTwoEventLoopsPerCpuByDefault() {
-        assertThat(EventLoops.of(dataPlane)).hasSize(2 * Runtime.getRuntime().availableProcessors());
+    void oneInstancePerEventLoopAndOneEventLoopPerCpuByDefault() {
+        assertThat(EventLoops.of(dataPlane)).hasSize(Runtime.getRuntime().availableProcessors());
         assertThat(server.instances()).isEqualTo(EventLoops.of(dataPlane).size());
     }
 
