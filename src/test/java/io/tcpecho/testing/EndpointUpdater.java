@@ -48,7 +48,15 @@ final class EndpointUpdater implements AutoCloseable {
     private void run() {
         while (!stopped) {
             long next = System.nanoTime() + POLL.toNanos();
-            Map<String, Boolean> answers = probe();
+            Map<String, Boolean> answers;
+            try {
+                answers = probe();
+            } catch (AssertionError interrupted) {
+                if (stopped) {
+                    return; // close() interrupted the probe in flight: the end of polling, not a failure
+                }
+                throw interrupted;
+            }
             boolean changed = false;
             for (Map.Entry<String, Boolean> answer : answers.entrySet()) {
                 String pod = answer.getKey();
