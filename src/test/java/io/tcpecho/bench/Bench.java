@@ -260,6 +260,11 @@ public final class Bench {
         say("machine: " + machine().replace('\n', ' '));
         String conntrackAtStart = conntrack();
         say("conntrack: " + conntrackAtStart.replace('\n', ' '));
+        if (conntrackAtStart.contains("nft list tables: table")) {
+            say("WARNING: nftables tables are loaded, so the kernel tracks every loopback connection: churn fills "
+                    + "nf_conntrack_max within seconds and its figures are not the servers' (bench/NOTES.md, \"Limits of "
+                    + "these numbers\")");
+        }
         List<String> names = serverNames();
 
         // Start to ready first, on a quiet machine: the median of several cold starts of each.
@@ -270,11 +275,6 @@ public final class Bench {
                 starts.computeIfAbsent(name, k -> new ArrayList<>()).add(server.readyMillis);
                 server.kill();
             }
-        }
-        if (image) {
-            ImageStart imageStart = new ImageStart(say -> say(say));
-            starts.put("ours, image", imageStart.measure(quick ? 2 : 5));
-            starts.put("podman run of the image's java -version", imageStart.podmanOverhead(quick ? 2 : 5));
         }
         starts.forEach((name, values) -> say("start to ready: " + name + " " + values + " ms"));
 
@@ -352,8 +352,18 @@ public final class Bench {
             }
         }
 
+        // The image's start last: podman's network backend adds nftables NAT tables, and from then on the kernel
+        // tracks every loopback connection, which churn fills (bench/NOTES.md, "Limits of these numbers").
+        String conntrackAfterLoad = conntrack();
+        if (image) {
+            ImageStart imageStart = new ImageStart(say -> say(say));
+            starts.put("ours, image", imageStart.measure(quick ? 2 : 5));
+            starts.put("podman run of the image's java -version", imageStart.podmanOverhead(quick ? 2 : 5));
+            say("start to ready: ours, image " + starts.get("ours, image") + " ms");
+        }
+
         new BenchReport(names, workloads(), results, idle, starts, failures, log).write(out, Path.of(notes),
-                header(started, conntrackAtStart),
+                header(started, conntrackAtStart, conntrackAfterLoad),
                 (comparison == null ? "" : comparison.markdown()) + (steadyCost == null ? "" : steadyCost.markdown()));
         say("wrote " + out);
         if (!failures.isEmpty()) {
@@ -606,7 +616,7 @@ public final class Bench {
     // Report
 
     /** What the report says before its tables: when, how, and every server's settings. */
-    private String header(String started, String conntrackAtStart) {
+    private String header(String started, String conntrackAtStart, String conntrackAfterLoad) {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results: tcp-echo against its peers\n\n");
         md.append("Written by `bench/run.sh` (io.tcpecho.bench.Bench) on ").append(started)
@@ -623,7 +633,8 @@ public final class Bench {
         md.append("Connection tracking (with nf_conntrack loaded and nftables tables, every loopback connection is ")
                 .append("tracked, and churn may fill the table: bench/NOTES.md, \"Limits of these numbers\") at the ")
                 .append("start:\n\n```\n").append(conntrackAtStart)
-                .append("```\n\nand at the end:\n\n```\n").append(conntrack()).append("```\n\n");
+                .append("```\n\nafter the load, before the image's start (podman's network adds nftables tables):\n\n```\n")
+                .append(conntrackAfterLoad).append("```\n\n");
         md.append("## Settings\n\n");
         md.append("- Ours' and the Netty baseline's JVM flags: `").append(String.join(" ", serverJvm)).append("`\n");
         md.append("- ours: the packaged `target/quarkus-app` (copied), `application.properties` as committed, ")
@@ -698,11 +709,6 @@ public final class Bench {
     }
 
     /**
-     * Whether the kernel tracks connections (bench/NOTES.md, "Limits of these numbers"): nf_conntrack's count and
-     * maximum when it is loaded, and the nftables tables (podman's netavark adds some; with them every loopback
-     * connection is tracked).
-     */
-    /**
      * TCP sockets in TIME_WAIT (from /proc/net/sockstat) and the kernel's cap on them: every churn connection leaves
      * one on the client's side for 60 s, and a full table (the cap) changes what the kernel does per close.
      */
@@ -724,6 +730,11 @@ public final class Bench {
         }
     }
 
+    /**
+     * Whether the kernel tracks connections (bench/NOTES.md, "Limits of these numbers"): nf_conntrack's count and
+     * maximum when it is loaded, and the nftables tables (podman's netavark adds some; with them every loopback
+     * connection is tracked).
+     */
     private static String conntrack() {
         StringBuilder m = new StringBuilder();
         Path count = Path.of("/proc/sys/net/netfilter/nf_conntrack_count");
