@@ -18,7 +18,8 @@
 # has neither). SKIP_PACKAGE=1 reuses the existing build; MVN_ARGS adds Maven arguments (e.g. -o). Installs Debian's
 # golang-go and gcc when `go` or `gcc` is missing (as root; Node.js must be on the PATH already: it is not in
 # Debian 12 at a useful version).
-# With podman (configured as .ci/run does), the image's start to ready is measured too; NO_IMAGE=1 skips it.
+# With podman (configured as .ci/run does), the start to ready of the image, and of the Netty baseline on the image's
+# JVM, is measured too, after the load; NO_IMAGE=1 skips it.
 # Takes about 15 minutes; it needs the CPUs to itself, so run nothing else meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."

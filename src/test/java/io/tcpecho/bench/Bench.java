@@ -357,9 +357,16 @@ public final class Bench {
         String conntrackAfterLoad = conntrack();
         if (image) {
             ImageStart imageStart = new ImageStart(say -> say(say));
-            starts.put("ours, image", imageStart.measure(quick ? 2 : 5));
-            starts.put("podman run of the image's java -version", imageStart.podmanOverhead(quick ? 2 : 5));
-            say("start to ready: ours, image " + starts.get("ours, image") + " ms");
+            // The baseline's classes and jars are mounted from the directory that holds both.
+            Path both = app;
+            while (!classes.startsWith(both)) {
+                both = both.getParent();
+            }
+            ImageStart.Starts inImage = imageStart.measure(quick ? 2 : 5, both.toString(), baselineJava());
+            starts.put(OURS + BenchReport.IMAGE, inImage.ours());
+            starts.put(NETTY + BenchReport.IMAGE, inImage.baseline());
+            starts.put(BenchReport.PODMAN_RUN, imageStart.podmanOverhead(quick ? 2 : 5));
+            say("start to ready in the image: ours " + inImage.ours() + " ms, netty " + inImage.baseline() + " ms");
         }
 
         new BenchReport(names, workloads(), results, idle, starts, failures, log).write(out, Path.of(notes),
@@ -466,11 +473,7 @@ public final class Bench {
     private ServerUnderTest startBaseline() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(JavaCommand.java());
-        command.addAll(serverJvm);
-        command.add("-cp");
-        // Our jar only for the small TlsHalfClose, which the baseline shares (a Netty-only helper).
-        command.add(classes + ":" + nettyJars() + ":" + app.resolve("app/tcp-echo-" + version() + ".jar"));
-        command.add(NettyEchoBaseline.class.getName());
+        command.addAll(baselineJava());
         int port = ServerProcess.freePort();
         int tlsPort = ServerProcess.freePort();
         int udpPort = ServerProcess.freePort();
@@ -478,6 +481,16 @@ public final class Bench {
                 certificates.keyFile().toString(), Integer.toString(udpPort)));
         return ServerUnderTest.startPeer(NETTY, command,
                 Map.of(Listener.TCP, port, Listener.TLS, tlsPort, Listener.UDP, udpPort));
+    }
+
+    /** The Netty baseline's JVM flags, class path and main class; its arguments follow. */
+    private List<String> baselineJava() throws IOException {
+        List<String> java = new ArrayList<>(serverJvm);
+        java.add("-cp");
+        // Our jar only for the small TlsHalfClose, which the baseline shares (a Netty-only helper).
+        java.add(classes + ":" + nettyJars() + ":" + app.resolve("app/tcp-echo-" + version() + ".jar"));
+        java.add(NettyEchoBaseline.class.getName());
+        return java;
     }
 
     private String version() throws IOException {
