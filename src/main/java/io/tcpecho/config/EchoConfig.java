@@ -35,7 +35,8 @@ public interface EchoConfig {
      * Event loops that carry client traffic (every TCP and UDP port but the management one, whose loop is Quarkus's
      * own), 1–1024. Unset: one per CPU (CPUs = the container's limit). Measured with a C client against two per CPU
      * (Netty's default) in two runs of 5 rounds: more ping-pong throughput (1.08x, 1.17x) with a lower p99 (0.67x,
-     * 0.78x), bulk and churn level or better (bench/NOTES.md, sections 11 and 13).
+     * 0.78x), bulk and churn level or better; in the image at a limit of one CPU, against two loops: 1.10x, p99 0.55x,
+     * churn 1.31x (bench/NOTES.md, sections 11 and 13).
      * <p>
      * See io.tcpecho.echo.DataPlaneVertx for why the data plane has loops of its own.
      */
