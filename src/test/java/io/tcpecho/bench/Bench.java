@@ -357,12 +357,7 @@ public final class Bench {
         String conntrackAfterLoad = conntrack();
         if (image) {
             ImageStart imageStart = new ImageStart(say -> say(say));
-            // The baseline's classes and jars are mounted from the directory that holds both.
-            Path both = app;
-            while (!classes.startsWith(both)) {
-                both = both.getParent();
-            }
-            ImageStart.Starts inImage = imageStart.measure(quick ? 2 : 5, both.toString(), baselineJava());
+            ImageStart.Starts inImage = imageStart.measure(quick ? 2 : 5, List.of(app, classes), baselineJava());
             starts.put(OURS + BenchReport.IMAGE, inImage.ours());
             starts.put(NETTY + BenchReport.IMAGE, inImage.baseline());
             starts.put(BenchReport.PODMAN_RUN, imageStart.podmanOverhead(quick ? 2 : 5));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ final class ImageStart {
 
     private static final String CONTAINER = "tcp-echo-bench";
     private static final String MEMORY = "512m";
-    /** Where the baseline's classes and jars are mounted in its container. */
-    private static final String MOUNT = "/bench";
+    /** Where the baseline's directories are mounted in its container: /bench/0, /bench/1, ... */
+    private static final String MOUNT = "/bench/";
 
     /** Start to ready of each, in milliseconds, in the order measured. */
     record Starts(List<Double> ours, List<Double> baseline) {
@@ -43,16 +44,24 @@ final class ImageStart {
     }
 
     /**
-     * @param baselineJava the baseline's JVM flags, class path and main class as on the host, with every path of
-     *        the class path under {@code hostDirectory}, which is mounted in its place
+     * @param directories the host directories that hold the baseline's classes and jars, each mounted read-only
+     * @param baselineJava the baseline's JVM flags, class path and main class as on the host, every path of its
+     *        class path under one of {@code directories}
      */
-    Starts measure(int times, String hostDirectory, List<String> baselineJava) throws IOException {
+    Starts measure(int times, List<Path> directories, List<String> baselineJava) throws IOException {
         TestImage.build();
-        List<String> inContainer = baselineJava.stream().map(a -> a.replace(hostDirectory, MOUNT)).toList();
+        List<String> volumes = new ArrayList<>();
+        List<String> inContainer = baselineJava;
+        for (int i = 0; i < directories.size(); i++) {
+            String host = directories.get(i).toString();
+            volumes.addAll(List.of("--volume", host + ":" + MOUNT + i + ":ro"));
+            String mounted = MOUNT + i;
+            inContainer = inContainer.stream().map(a -> a.replace(host, mounted)).toList();
+        }
         Starts starts = new Starts(new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < times; i++) {
             starts.ours().add(ours(i + 1));
-            starts.baseline().add(baseline(hostDirectory, inContainer));
+            starts.baseline().add(baseline(volumes, inContainer));
         }
         return starts;
     }
@@ -71,12 +80,13 @@ final class ImageStart {
         return millis;
     }
 
-    private double baseline(String hostDirectory, List<String> java) throws IOException {
+    private double baseline(List<String> volumes, List<String> java) throws IOException {
         int port = ServerProcess.freePort();
         // As root: the benchmark's work directory is private to root on the host (mktemp -d), the image's user not.
-        List<String> run = new ArrayList<>(List.of("--user", "0", "--volume", hostDirectory + ":" + MOUNT + ":ro",
-                // The image points every JVM at ours' AppCDS archive, which the baseline's class path does not match.
-                "--env", "JAVA_TOOL_OPTIONS=", "--entrypoint", "java", TestImage.REFERENCE));
+        List<String> run = new ArrayList<>(List.of("--user", "0"));
+        run.addAll(volumes);
+        // The image points every JVM at ours' AppCDS archive, which the baseline's class path does not match.
+        run.addAll(List.of("--env", "JAVA_TOOL_OPTIONS=", "--entrypoint", "java", TestImage.REFERENCE));
         run.addAll(java);
         run.addAll(List.of(Integer.toString(port), "0"));
         double millis = timed(run, () -> accepts(port));
