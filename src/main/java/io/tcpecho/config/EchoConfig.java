@@ -82,13 +82,15 @@ public interface EchoConfig {
     Optional<Long> memoryBudget();
 
     /**
-     * Buffer memory in bytes a connection may have queued for sending before the server stops reading from it;
-     * reading resumes when the queue is below half. This bounds the memory a client that does not read can make
-     * the server hold. A size, 1KiB to 64MiB.
+     * Buffer memory in bytes a connection may have left queued for sending at the end of a read batch before the
+     * server stops reading from it; reading resumes when the queue is below half. This bounds the memory a client that
+     * does not read can make the server hold, give or take one read batch (at most 16 reads of up to 64 KiB). A size,
+     * 1KiB to 64MiB.
      * <p>
-     * Netty reads up to 64 KiB at a time, so a bound of 64 KiB would pause and resume
-     * reading after almost every read of a bulk transfer (bench/NOTES.md: 0.91x the baseline's MiB/s);
-     * 256 KiB lets a few reads batch and is still small.
+     * Asked after the batch's flush, not after every read: until then the queue holds the batch's own echo, and
+     * pausing on it cost a pause and a resume for every 256 KiB a fast client streamed (one connection's bulk
+     * transfer at 0.74x, bench/NOTES.md section 15). 256 KiB rather than 64 KiB lets what the socket did not take
+     * at a batch's end wait without pausing (section 1).
      */
     @WithConverter(Units.SizeConverter.class)
     @WithDefault("256KiB")

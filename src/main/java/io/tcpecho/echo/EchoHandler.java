@@ -179,7 +179,7 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         queued += memory;
         services.budget().hold(memory);
         context.write(data, context.newPromise().addListener(new Written(bytes, memory)));
-        if (throttle.overBounds()) {
+        if (throttle.overMemoryBound()) {
             if (throttle.mustShed()) {
                 abort(CloseReason.SHED);
                 return;
@@ -188,11 +188,17 @@ final class EchoHandler extends ChannelInboundHandlerAdapter implements FaultTar
         }
     }
 
-    /** The echo of a read goes out at its end, in one flush, as Vert.x's own writes did. */
+    /**
+     * The echo of a read batch goes out at its end, in one flush, as Vert.x's own writes did; what the socket did not
+     * take then decides whether the connection reads on.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
         progress.advance();
         context.flush();
+        if (!channel.isWritable()) {
+            readIfAllowed();
+        }
     }
 
     @Override

@@ -72,9 +72,15 @@ final class ReadThrottle implements MemoryBudget.Waiter {
         return waitingForMemory;
     }
 
-    /** Whether the connection should stop reading after queuing more echo. */
-    boolean overBounds() {
-        return !channel.isWritable() || !budget.mayRead(held.getAsLong());
+    /**
+     * Whether the connection should stop reading within a read batch, after queuing more echo: only the memory budget
+     * stops it there. The write queue's high-water mark is asked at the batch's end, after its flush
+     * ({@link EchoHandler#channelReadComplete}): until then the queue holds this batch's own echo, unflushed, and
+     * pausing on it cut every batch short at the mark, a pause and a resume (two epoll_ctl calls and a scheduled
+     * read) for every 256 KiB a fast client streamed (bench/NOTES.md, section 15).
+     */
+    boolean overMemoryBound() {
+        return !budget.mayRead(held.getAsLong());
     }
 
     /**
