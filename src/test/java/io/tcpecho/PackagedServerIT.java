@@ -283,6 +283,20 @@ class PackagedServerIT {
         }
     }
 
+    /**
+     * The pool the echo reads into has 1 MiB chunks, not the 64 KiB Quarkus sets for HTTP, where every 64 KiB read
+     * took a chunk of its own and freed it again (bench/NOTES.md, section 15): a build-time setting, so the packaged
+     * jar is where it shows.
+     */
+    @Test
+    void theEchosBufferPoolHasChunksOfOneMiB() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of()).awaitReady(START)) {
+            Prometheus metrics = Prometheus.parse(Http.body(server.managementUrl("/q/metrics")));
+            assertThat(metrics.value("netty_allocator_pooled_chunk_size{allocator_type=\"PooledByteBufAllocator\",name=\"vertx-pooled\"}"))
+                    .isEqualTo(MIB);
+        }
+    }
+
     @Test
     void startedFromItsDirectoryAsReadmeSaysTheJarUsesTheAppCdsArchiveItsBuildDumped() throws Exception {
         Path app = ServerProcess.JAR.getParent();
