@@ -2,9 +2,11 @@ package io.tcpecho.udp;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Decides which datagrams get an echo: none from well-known service ports or impossible sources, and no more
@@ -19,8 +21,13 @@ final class UdpGuard {
      * Source ports that get no reply: the small services of inetd (echo, discard, daytime, qotd, chargen, time)
      * and the UDP services used for reflection attacks (DNS, NTP, SNMP, CLDAP, SSDP, memcached, ...).
      */
-    static final Set<Integer> SERVICE_PORTS = Set.of(0, 7, 9, 13, 17, 19, 37, 53, 69, 111, 123, 137, 161, 389, 520,
-            1900, 5353, 11211);
+    private static final BitSet SERVICE_PORTS = new BitSet();
+    static {
+        IntStream.of(0, 7, 9, 13, 17, 19, 37, 53, 69, 111, 123, 137, 161, 389, 520, 1900, 5353, 11211)
+                .forEach(SERVICE_PORTS::set);
+    }
+    /** The limited broadcast address: {@link InetAddress#equals} compares without the copy getAddress() makes. */
+    private static final InetAddress LIMITED_BROADCAST = limitedBroadcast();
     static final int MAX_SOURCES = 16_384;
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -37,10 +44,11 @@ final class UdpGuard {
     /** Why {@code sender}'s datagram gets no echo, or null when it does. */
     UdpDrop check(InetSocketAddress sender, long now) {
         InetAddress address = sender.getAddress();
-        if (SERVICE_PORTS.contains(sender.getPort())) {
+        // Per datagram: a BitSet and equals() rather than a boxed port and an address copy, no garbage for the collector.
+        if (SERVICE_PORTS.get(sender.getPort())) {
             return UdpDrop.SERVICE_PORT;
         }
-        if (address.isAnyLocalAddress() || address.isMulticastAddress() || isBroadcast(address)) {
+        if (address.isAnyLocalAddress() || address.isMulticastAddress() || address.equals(LIMITED_BROADCAST)) {
             return UdpDrop.BAD_SOURCE;
         }
         TokenBucket source = bucket(address, now);
@@ -74,8 +82,11 @@ final class UdpGuard {
         return sources.size();
     }
 
-    private static boolean isBroadcast(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return bytes.length == 4 && (bytes[0] & bytes[1] & bytes[2] & bytes[3]) == (byte) 0xFF;
+    private static InetAddress limitedBroadcast() {
+        try {
+            return InetAddress.getByAddress(new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible); // thrown only for an address of the wrong length
+        }
     }
 }
