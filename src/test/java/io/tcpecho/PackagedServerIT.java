@@ -291,9 +291,11 @@ class PackagedServerIT {
     @Test
     void theEchosBufferPoolHasChunksOfOneMiB() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of()).awaitReady(START)) {
-            Prometheus metrics = Prometheus.parse(Http.body(server.managementUrl("/q/metrics")));
-            assertThat(metrics.value("netty_allocator_pooled_chunk_size{allocator_type=\"PooledByteBufAllocator\",name=\"vertx-pooled\"}"))
-                    .isEqualTo(MIB);
+            // Quarkus binds the allocator metrics once the application has started, which may be after the first ready.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Prometheus.parse(
+                    Http.body(server.managementUrl("/q/metrics"))).value(
+                            "netty_allocator_pooled_chunk_size{allocator_type=\"PooledByteBufAllocator\",name=\"vertx-pooled\"}"))
+                    .isEqualTo(MIB));
         }
     }
 
