@@ -319,6 +319,35 @@ class PackagedServerIT {
         }
     }
 
+    /**
+     * The archive is dumped from a whole start with traffic (ArchiveTraining), not Quarkus' run that stops after static
+     * initialisation (a third of the classes a start and a first connection load then came from the jars, the echo's
+     * handler among them), and the jar is packaged so that the JVM's own class loader serves them from it (aot-jar).
+     */
+    @Test
+    void theAppCdsArchiveHoldsEveryClassOfAStartAProbeAScrapeAndAConnection() throws Exception {
+        Path app = ServerProcess.JAR.getParent();
+        Path classLoads = Files.createTempFile("tcp-echo-class-load-", ".log");
+        try (ServerProcess server = ServerProcess.startFromItsDirectory(app,
+                List.of("-Xlog:class+load=info:file=" + classLoads.toAbsolutePath()), Map.of()).awaitReady(START);
+                EchoClient client = EchoClient.connect(server.echoPort())) {
+            assertThat(Http.status(server.managementUrl("/q/metrics"))).isEqualTo(200);
+            client.write(new byte[] { 1, 2, 3 });
+            client.socket().shutdownOutput();
+            assertThat(client.readToEnd()).containsExactly(1, 2, 3);
+            String handler = await().atMost(Duration.ofSeconds(5)).until(() -> Files.readAllLines(classLoads).stream()
+                    .filter(line -> line.contains(" io.tcpecho.echo.EchoHandler ")).findFirst().orElse(null), l -> l != null);
+            assertThat(handler).as("the echo's handler, loaded at the first connection").endsWith("source: shared objects file (top)");
+            List<String> loads = Files.readAllLines(classLoads).stream().filter(line -> line.contains(" source: ")).toList();
+            // What the JVM read from a class file: jars, directories and the JDK's modules; generated classes aside.
+            List<String> read = loads.stream().filter(line -> line.matches(".* source: (jar:|file:|jrt:).*")).toList();
+            assertThat(read.size()).as("classes read from class files, of %d loaded: %s", loads.size(), read)
+                    .isLessThan(loads.size() / 100);
+        } finally {
+            Files.deleteIfExists(classLoads);
+        }
+    }
+
     @Test
     void tlsPortWithoutCertificatesFailsStartupWithOneLineNamingWhatToSet() throws Exception {
         try (ServerProcess server = ServerProcess.start(Map.of("ECHO_TLS_PORT", "0"))) {

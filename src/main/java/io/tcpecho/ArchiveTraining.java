@@ -1,0 +1,117 @@
+package io.tcpecho;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Properties;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.QuarkusApplication;
+
+/**
+ * The training run behind the JVM's startup archive. Quarkus dumps the archive ({@code quarkus.package.jar.appcds})
+ * by running the jar with {@code quarkus.appcds.generate=true} and {@code -XX:ArchiveClassesAtExit}, and on its own
+ * stops that run when static initialisation ends: the archive then lacks every class of the start proper (the
+ * configuration mappings, the beans, Vert.x, the management router, the echo's listeners) and of the first probe and
+ * connection, which the JVM then parses and verifies at every start. Here the run goes on instead: the server starts
+ * on free loopback ports, answers readiness, liveness and a metrics scrape, echoes a few connections, and exits, so
+ * the archive holds what a start and its first minutes load (bench/NOTES.md, section 17).
+ */
+final class ArchiveTraining implements QuarkusApplication {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveTraining.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final String ECHO_PORT = "echo.port";
+    private static final String MANAGEMENT_PORT = "quarkus.management.port";
+    private static final int CONNECTIONS = 32;
+    /** Every connect and read of the training: the archive's build must end, whatever the server does. */
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    /** Whether Quarkus started this JVM to dump the startup archive. */
+    static boolean requested(Properties system) {
+        return Boolean.parseBoolean(system.getProperty(ApplicationLifecycleManager.QUARKUS_APPCDS_GENERATE_PROP));
+    }
+
+    /**
+     * Turns Quarkus' stop after static initialisation off and points the listeners at free loopback ports: the archive
+     * is dumped during a build, on the build's machine or in the base image, where the default ports may be taken.
+     * System properties outrank the environment and application.properties.
+     */
+    static void prepare(Properties system) {
+        system.setProperty(ApplicationLifecycleManager.QUARKUS_APPCDS_GENERATE_PROP, "false");
+        system.setProperty("echo.host", LOOPBACK);
+        system.setProperty(ECHO_PORT, Integer.toString(freePort()));
+        system.setProperty("quarkus.management.host", LOOPBACK);
+        system.setProperty(MANAGEMENT_PORT, Integer.toString(freePort()));
+        // The exit is the end of the training, not a pod leaving its Service: no readiness grace to wait out.
+        system.setProperty("quarkus.shutdown.delay-enabled", "false");
+    }
+
+    @Override
+    public int run(String... args) throws IOException {
+        int echoPort = Integer.parseInt(System.getProperty(ECHO_PORT));
+        int managementPort = Integer.parseInt(System.getProperty(MANAGEMENT_PORT));
+        for (String path : new String[] { "/q/health/ready", "/q/health/live", "/q/metrics" }) {
+            String status = httpGet(managementPort, path);
+            if (!status.contains(" 200 ")) {
+                throw new IOException("startup archive training: GET " + path + " answered " + status);
+            }
+        }
+        byte[] message = "startup archive training\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < CONNECTIONS; i++) {
+            echo(echoPort, message);
+        }
+        LOG.infof("Startup archive training done: probes, a scrape and %d echoed connections", CONNECTIONS);
+        return 0;
+    }
+
+    /** One connection: the message out, the same bytes back, then the client's FIN answered by the server's. */
+    private static void echo(int port, byte[] message) throws IOException {
+        try (Socket socket = connect(port)) {
+            socket.getOutputStream().write(message);
+            socket.shutdownOutput();
+            byte[] back = socket.getInputStream().readAllBytes();
+            if (!Arrays.equals(back, message)) {
+                throw new IOException("startup archive training: the echo returned " + back.length + " bytes, not the "
+                        + message.length + " sent");
+            }
+        }
+    }
+
+    /** The status line of a GET over HTTP/1.1, read to the end (Connection: close). */
+    private static String httpGet(int port, String path) throws IOException {
+        try (Socket socket = connect(port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + LOOPBACK + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            return response.lines().findFirst().orElse("no answer");
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(LOOPBACK, port), TIMEOUT_MILLIS);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        return socket;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("startup archive training: no free loopback port", e);
+        }
+    }
+}
