@@ -28,7 +28,6 @@ import io.quarkus.runtime.QuarkusApplication;
  */
 final class ArchiveTraining implements QuarkusApplication {
 
-    private static final Logger LOG = Logger.getLogger(ArchiveTraining.class);
     private static final String LOOPBACK = "127.0.0.1";
     private static final String ECHO_PORT = "echo.port";
     private static final String MANAGEMENT_PORT = "quarkus.management.port";
@@ -70,7 +69,7 @@ final class ArchiveTraining implements QuarkusApplication {
         for (int i = 0; i < CONNECTIONS; i++) {
             echo(echoPort, message);
         }
-        LOG.infof("Startup archive training done: probes, a scrape and %d echoed connections", CONNECTIONS);
+        Logger.getLogger(ArchiveTraining.class).infof("Startup archive training done: probes, a scrape and %d echoed connections", CONNECTIONS);
         return 0;
     }
 
