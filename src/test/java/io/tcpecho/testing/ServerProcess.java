@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
@@ -21,6 +23,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * production, on free loopback ports. Output goes to a file so that tests can read what it logged.
  */
 public final class ServerProcess implements AutoCloseable {
+
+    /** Every port {@link #freePort()} returned in this JVM, tests running in parallel included. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     /**
@@ -99,10 +104,17 @@ public final class ServerProcess implements AutoCloseable {
                 portOrMinusOne(settings.get("QUARKUS_MANAGEMENT_PORT")));
     }
 
-    /** A port free on every address now; the kernel does not hand out an ephemeral port again soon. */
+    /**
+     * A port free on every address now, and not handed out before by this JVM: the kernel may give the port it gave
+     * a moment ago again once that socket is closed (a test configured its TLS and a fault port on the same one).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
