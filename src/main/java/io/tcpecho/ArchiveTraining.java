@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Properties;
@@ -23,7 +26,8 @@ import io.quarkus.runtime.QuarkusApplication;
  * stops that run when static initialisation ends: the archive then lacks every class of the start proper (the
  * configuration mappings, the beans, Vert.x, the management router, the echo's listeners) and of the first probe and
  * connection, which the JVM then parses and verifies at every start. Here the run goes on instead: the server starts
- * on free loopback ports, answers readiness, liveness and a metrics scrape, echoes a few connections, and exits, so
+ * on free loopback ports, with the whoami and UDP listeners too (off by default, on in many deployments), answers
+ * readiness, liveness and a metrics scrape, echoes a few connections and a datagram, answers a whoami, and exits, so
  * the archive holds what a start and its first minutes load (bench/NOTES.md, section 17).
  */
 final class ArchiveTraining implements QuarkusApplication {
@@ -31,7 +35,10 @@ final class ArchiveTraining implements QuarkusApplication {
     private static final String LOOPBACK = "127.0.0.1";
     private static final String ECHO_PORT = "echo.port";
     private static final String MANAGEMENT_PORT = "quarkus.management.port";
+    private static final String WHOAMI_PORT = "echo.whoami.port";
+    private static final String UDP_PORT = "echo.udp.port";
     private static final int CONNECTIONS = 32;
+    private static final int DATAGRAM_TRIES = 5;
     /** Every connect and read of the training: the archive's build must end, whatever the server does. */
     private static final int TIMEOUT_MILLIS = 10_000;
 
@@ -49,6 +56,8 @@ final class ArchiveTraining implements QuarkusApplication {
         system.setProperty(ApplicationLifecycleManager.QUARKUS_APPCDS_GENERATE_PROP, "false");
         system.setProperty("echo.host", LOOPBACK);
         system.setProperty(ECHO_PORT, Integer.toString(freePort()));
+        system.setProperty(WHOAMI_PORT, Integer.toString(freePort()));
+        system.setProperty(UDP_PORT, Integer.toString(freeUdpPort()));
         system.setProperty("quarkus.management.host", LOOPBACK);
         system.setProperty(MANAGEMENT_PORT, Integer.toString(freePort()));
         // The exit is the end of the training, not a pod leaving its Service: no readiness grace to wait out.
@@ -69,7 +78,10 @@ final class ArchiveTraining implements QuarkusApplication {
         for (int i = 0; i < CONNECTIONS; i++) {
             echo(echoPort, message);
         }
-        Logger.getLogger(ArchiveTraining.class).infof("Startup archive training done: probes, a scrape and %d echoed connections", CONNECTIONS);
+        whoami(Integer.parseInt(System.getProperty(WHOAMI_PORT)));
+        datagram(Integer.parseInt(System.getProperty(UDP_PORT)), message);
+        Logger.getLogger(ArchiveTraining.class).infof(
+                "Startup archive training done: probes, a scrape, %d echoed connections, a whoami and a datagram", CONNECTIONS);
         return 0;
     }
 
@@ -83,6 +95,36 @@ final class ArchiveTraining implements QuarkusApplication {
                 throw new IOException("startup archive training: the echo returned " + back.length + " bytes, not the "
                         + message.length + " sent");
             }
+        }
+    }
+
+    /** One whoami connection: a line of JSON, then the server's FIN. */
+    private static void whoami(int port) throws IOException {
+        try (Socket socket = connect(port)) {
+            String line = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!line.startsWith("{")) {
+                throw new IOException("startup archive training: whoami answered " + line);
+            }
+        }
+    }
+
+    /** One datagram echoed, sent again a few times: loopback may drop one under load. */
+    private static void datagram(int port, byte[] message) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(LOOPBACK))) {
+            socket.setSoTimeout(TIMEOUT_MILLIS / DATAGRAM_TRIES);
+            DatagramPacket reply = new DatagramPacket(new byte[message.length + 1], message.length + 1);
+            for (int i = 0; i < DATAGRAM_TRIES; i++) {
+                socket.send(new DatagramPacket(message, message.length, InetAddress.getByName(LOOPBACK), port));
+                try {
+                    socket.receive(reply);
+                    if (Arrays.equals(Arrays.copyOf(reply.getData(), reply.getLength()), message)) {
+                        return;
+                    }
+                } catch (SocketTimeoutException notYet) {
+                    // sent again below
+                }
+            }
+            throw new IOException("startup archive training: no echo of a datagram in " + DATAGRAM_TRIES + " tries");
         }
     }
 
@@ -104,6 +146,14 @@ final class ArchiveTraining implements QuarkusApplication {
         socket.connect(new InetSocketAddress(LOOPBACK, port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         return socket;
+    }
+
+    private static int freeUdpPort() {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("startup archive training: no free loopback UDP port", e);
+        }
     }
 
     private static int freePort() {
