@@ -54,12 +54,13 @@ final class ArchiveTraining implements QuarkusApplication {
      */
     static void prepare(Properties system) {
         system.setProperty(ApplicationLifecycleManager.QUARKUS_APPCDS_GENERATE_PROP, "false");
+        int[] tcp = freeTcpPorts(3);
         system.setProperty("echo.host", LOOPBACK);
-        system.setProperty(ECHO_PORT, Integer.toString(freePort()));
-        system.setProperty(WHOAMI_PORT, Integer.toString(freePort()));
+        system.setProperty(ECHO_PORT, Integer.toString(tcp[0]));
+        system.setProperty(WHOAMI_PORT, Integer.toString(tcp[1]));
         system.setProperty(UDP_PORT, Integer.toString(freeUdpPort()));
         system.setProperty("quarkus.management.host", LOOPBACK);
-        system.setProperty(MANAGEMENT_PORT, Integer.toString(freePort()));
+        system.setProperty(MANAGEMENT_PORT, Integer.toString(tcp[2]));
         // The exit is the end of the training, not a pod leaving its Service: no readiness grace to wait out.
         system.setProperty("quarkus.shutdown.delay-enabled", "false");
     }
@@ -156,11 +157,33 @@ final class ArchiveTraining implements QuarkusApplication {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
+    /** That many distinct free loopback ports: all held at once, since a closed one's port may come back next. */
+    private static int[] freeTcpPorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("startup archive training: no free loopback port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing was accepted on it: the port is free again either way
         }
     }
 }
