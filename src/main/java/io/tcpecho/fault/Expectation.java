@@ -31,7 +31,7 @@ public record Expectation(String description, EndMatcher ended, LongPredicate co
     public interface EndMatcher {
         /**
          * @param atByte the echoed bytes the client verified before the end
-         * @param afterMillis since the connection was established
+         * @param afterMillis since the client began to connect (no later than the server's accept)
          */
         boolean matches(Ending ending, long atByte, long afterMillis);
     }

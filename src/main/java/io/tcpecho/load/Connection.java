@@ -65,7 +65,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean awaitingGreeting;
     private ChannelFuture lastWrite;
     private long lastProgress = System.nanoTime();
-    private long connectedAt;
+    /**
+     * When the client began to connect (the connection is made just before): no later than the server's accept, so
+     * an ending the server times from its accept (a stall's timeout, a reset's delay) is never seen early by this
+     * clock, as it may be from the client's own channelActive, which its event loop can run a little after the accept.
+     */
+    private final long connectStartedAt = System.nanoTime();
     private long halfClosedAt;
     private long eofAt;
     /**
@@ -258,7 +263,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         lastProgress = System.nanoTime();
-        connectedAt = lastProgress;
         run.opened(this);
         script.active(this);
     }
@@ -338,7 +342,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (isOver()) {
             return;
         }
-        Observed seen = new Observed(kind, atByte, sent(), millisSince(connectedAt), halfClosed, detail);
+        Observed seen = new Observed(kind, atByte, sent(), millisSince(connectStartedAt), halfClosed, detail);
         FaultExpectation expected = run.expectation;
         if (expected != null && expected.matches(seen)) {
             phase = Phase.MET_EXPECTATION;
